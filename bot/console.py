@@ -1,0 +1,87 @@
+"""The local console chat: type as a participant, paste links, run commands (rich output)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+
+from commands.hub import Hub
+from commands.seam import Invocation, Reply
+
+CHAT_ID = "console"
+
+
+def render(console: Console, reply: Reply, *, title: str = "hub") -> None:
+    """Print one reply the way a chat would show it (buttons as a hint line)."""
+    body = escape(reply.text)
+    if reply.buttons:
+        body += "\n[dim]" + escape("  ".join(f"[{b.label}]" for b in reply.buttons)) + "[/dim]"
+    if reply.repeat:
+        title += " (already answered)"
+    console.print(
+        Panel(body, title=title, title_align="left", border_style="dim" if reply.repeat else "cyan")
+    )
+
+
+def console_invocation(text: str, *, user: str, name: str, country: str | None) -> Invocation:
+    return Invocation(
+        participant_id=user,
+        platform="console",
+        chat_id=CHAT_ID,
+        text=text,
+        ts=datetime.now(UTC),
+        message_key=f"console:{uuid.uuid4().hex}",
+        participant_name=name,
+        country=country,
+    )
+
+
+def chat(
+    hub: Hub,
+    *,
+    user: str,
+    name: str,
+    country: str | None,
+    read: Callable[[str], str] = input,
+    console: Console | None = None,
+) -> None:
+    """Read lines until EOF or /quit; each line goes through the same path as a chat message."""
+    out = console or Console()
+    out.print(
+        f"[bold]Action-week hub[/bold] — console chat as [cyan]{escape(name)}[/cyan] ({user}). "
+        "Paste links or type /help; /as <id> [country] [name] switches user; /quit leaves."
+    )
+    if country is None:
+        out.print("[yellow]No country set: type /join <country> [name] first.[/yellow]")
+    while True:
+        try:
+            line = read("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            out.print()
+            return
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            return
+        if line.startswith("/as "):
+            parts = line.split(maxsplit=3)
+            user = parts[1] if parts[1].startswith("console:") else f"console:{parts[1]}"
+            country = parts[2].upper() if len(parts) > 2 else None
+            name = parts[3] if len(parts) > 3 else parts[1]
+            out.print(f"[dim]now typing as {escape(name)} ({user})[/dim]")
+            continue
+        try:
+            replies = hub.handle(console_invocation(line, user=user, name=name, country=country))
+        except Exception as exc:  # the message is stored; say what happened and carry on
+            out.print(
+                f"[red]Something failed while processing that message: {escape(repr(exc))}. "
+                "It was stored and can be retried.[/red]"
+            )
+            continue
+        for reply in replies:
+            render(out, reply)

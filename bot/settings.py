@@ -1,0 +1,92 @@
+"""The one settings class. Reads the environment and `.env`; names are a contract (contracts.md §3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDERS = {"changeme", "change-me", "xxx", "your-token-here", "todo", "secret"}
+
+CsvList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = Field(default="sqlite:///data/hub.db")
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_mode: str = "socket"
+    slack_http_port: int = 3000
+    slack_api_url: str | None = None
+    allowed_chats: CsvList = Field(default_factory=list)
+    coordinators: CsvList = Field(default_factory=list)
+    timezone: str = "Europe/Amsterdam"
+    digest_morning: str = "08:00"
+    digest_evening: str = "19:00"
+    fetch_proxy: str | None = None
+    fetch_tor_proxy: str | None = None
+    fetch_allow_private: bool = False
+    fetch_max_bytes: int = 2_000_000
+    fetch_timeout_s: float = 10.0
+    evidence_warc: str | None = None
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_allow_remote: bool = False
+    console_user: str = "console:me"
+    console_name: str = "Console user"
+    console_country: str | None = None
+
+    @field_validator("allowed_chats", "coordinators", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator(
+        "telegram_bot_token",
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "llm_api_key",
+        mode="before",
+    )
+    @classmethod
+    def _empty_or_placeholder(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if value.strip().lower() in PLACEHOLDERS:
+                raise ValueError("is a placeholder from .env.example: set the real secret or leave it empty")
+        return value
+
+    @field_validator(
+        "fetch_proxy",
+        "fetch_tor_proxy",
+        "telegram_base_url",
+        "slack_api_url",
+        "evidence_warc",
+        "llm_model",
+        "llm_base_url",
+        "console_country",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def chat_enabled(self) -> bool:
+        return self.telegram_bot_token is not None or self.slack_bot_token is not None
+
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite:///"
+        return Path(self.database_url[len(prefix) :]) if self.database_url.startswith(prefix) else None

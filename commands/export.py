@@ -1,0 +1,106 @@
+"""`hub export`: everything the hub knows, in the formats analysts load (contracts.md §2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from commands.outcomes import outcomes
+from commands.scoring import standings
+from storage import findings as store
+from storage import identifiers as id_store
+from storage.models import Finding, Tag
+
+FORMATS = ("json",)
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+def export_document(*, session: Session, now: datetime | None = None) -> dict[str, Any]:
+    """The JSON export: findings, networks, participants, counts."""
+    rows = store.all_findings(session=session)
+    ids = [f.id or 0 for f in rows]
+    reports = store.reports_by_finding(ids, session=session)
+    identifiers = id_store.identifiers_by_finding(session=session)
+    indicators = store.indicators_by_finding(session=session)
+    tags: dict[int, set[str]] = {}
+    for tag in session.exec(select(Tag).order_by(col(Tag.id))):
+        tags.setdefault(tag.finding_id, set()).add(tag.tag)
+    findings_out = [
+        _finding(
+            f,
+            reports.get(f.id or 0, []),
+            identifiers.get(f.id or 0, []),
+            indicators.get(f.id or 0, []),
+            sorted(tags.get(f.id or 0, set())),
+        )
+        for f in rows
+    ]
+    networks_out = _networks(rows, identifiers)
+    return {
+        "generated_at": iso(now or datetime.now(UTC)),
+        "findings": findings_out,
+        "networks": networks_out,
+        "participants": [
+            {"id": s.participant_id, "name": s.name, "country": s.country, "points": s.points}
+            for s in standings(session=session)
+        ],
+        "counts": outcomes(session=session).contract_counts(),
+    }
+
+
+def _finding(
+    f: Finding, reports: list[Any], identifiers: list[tuple[str, str]], indicators: list[str], tags: list[str]
+) -> dict[str, Any]:
+    first = reports[0] if reports else None
+    suppressed = f.suppressed is not None
+    return {
+        "id": f.id,
+        "url": f.url,
+        "canonical_url": f.canonical_url,
+        "platform": f.platform,
+        "platform_kind": f.platform_kind,
+        "reporter": first.participant_id if first else f.reporter_id,
+        "reported_at": iso(first.ts if first else f.reported_at),
+        "duplicate_reports": [{"reporter": r.participant_id, "at": iso(r.ts)} for r in reports[1:]],
+        "fetch": {
+            "status": f.fetch_status,
+            "final_url": f.final_url,
+            "sha256": None if suppressed else f.sha256,
+            "fetched_at": iso(f.fetched_at),
+            "error": f.fetch_error if f.fetch_outcome != "ok" else None,
+            "outcome": f.fetch_outcome,
+        },
+        "identifiers": [] if suppressed else [{"kind": k, "value": v} for k, v in identifiers],
+        "indicators": [] if suppressed else indicators,
+        "thb_suspect": f.thb_suspect,
+        "network": f"N{f.network_id}" if f.network_id is not None else None,
+        "tags": tags,
+        "suppressed": suppressed,
+    }
+
+
+def _networks(rows: list[Finding], identifiers: dict[int, list[tuple[str, str]]]) -> list[dict[str, Any]]:
+    members: dict[int, list[int]] = {}
+    for f in rows:
+        if f.network_id is not None:
+            members.setdefault(f.network_id, []).append(f.id or 0)
+    out = []
+    for network_id, finding_ids in sorted(members.items()):
+        if len(finding_ids) < 2:
+            continue
+        counts: dict[tuple[str, str], int] = {}
+        for fid in finding_ids:
+            for pair in identifiers.get(fid, []):
+                counts[pair] = counts.get(pair, 0) + 1
+        via = [{"kind": k, "value": v} for (k, v), n in sorted(counts.items()) if n >= 2]
+        out.append({"id": f"N{network_id}", "findings": sorted(finding_ids), "via": via})
+    return out

@@ -1,0 +1,150 @@
+"""The hub's use-case entry point: one Invocation in, Replies out, whatever the adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from commands.registry import Registry
+from commands.seam import Invocation, Reply
+from extraction.fetch import Fetcher
+from storage import audit, participants, submissions
+from storage.models import Participant
+
+NOT_ALLOWED = "This chat is not part of the operation; nothing was recorded."
+
+
+@dataclass(frozen=True, slots=True)
+class HubConfig:
+    """What commands need to know from settings (commands never read settings themselves)."""
+
+    coordinators: frozenset[str] = frozenset()
+    allowed_chats: frozenset[str] = frozenset()
+    allow_private_targets: bool = False
+    tor_proxy: bool = False
+    timezone: str = "Europe/Amsterdam"
+    max_message_chars: int = 20_000
+    max_links_per_message: int = 20
+    undo_window: timedelta = timedelta(minutes=30)
+    operator_vouches: bool = False  # replay: the file's chats are allowed, its users registered
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Hub:
+    engine: Engine
+    fetcher: Fetcher
+    registry: Registry
+    config: HubConfig = field(default_factory=HubConfig)
+    clock: Callable[[], datetime] = utc_now
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def chat_allowed(self, inv: Invocation) -> bool:
+        if inv.platform == "console" or self.config.operator_vouches:
+            return True
+        if inv.private:
+            return True  # checked against registration below: strangers get nothing
+        return inv.chat_id in self.config.allowed_chats
+
+    def handle(self, inv: Invocation) -> list[Reply]:
+        """Store the message, then answer it: a command, pasted links, or nothing."""
+        from commands import paste  # local: paste imports hub for the type
+
+        if not self.chat_allowed(inv):
+            return []
+        with self.session() as session:
+            participant = self._participant(inv, session=session)
+            command = self.registry.get(inv.command) if inv.command else None
+            if participant is None and not (command and command.open):
+                if inv.command or paste.has_links(inv.text):
+                    return [Reply(f"Please register first: /join <country> [name]. {NOT_RECORDED}")]
+                return []
+            if participant is None:
+                # /join and /help are answered without storing anything for a stranger.
+                assert command is not None
+                return [command.fn(self, inv, None)]
+            participants.ensure_chat(inv.chat_id, platform=inv.platform, allowed=True, session=session)
+            submission, first_delivery = submissions.record_submission(
+                message_key=inv.message_key,
+                platform=inv.platform,
+                chat_id=inv.chat_id,
+                participant_id=participant.id,
+                ts=inv.ts,
+                text=inv.text[: self.config.max_message_chars * 2],
+                received_at=self.clock(),
+                session=session,
+            )
+            session.commit()  # stored before anything slow happens
+            if not first_delivery and submission.status != "received":
+                return [Reply(submission.reply, repeat=True)] if submission.reply else []
+        return [self.process(inv, submission.id or 0)]
+
+    def process(self, inv: Invocation, submission_id: int) -> Reply:
+        """Run the work of one stored submission and mark it done (or failed, with the reason)."""
+        from commands import paste
+
+        with self.session() as session:
+            submission = submissions.get_submission(submission_id, session=session)
+            participant = session.get(Participant, submission.participant_id)
+            assert participant is not None
+            command = self.registry.get(inv.command) if inv.command else None
+            try:
+                if inv.command:
+                    reply = self._run_command(inv, command, participant)
+                else:
+                    reply = paste.handle_paste(self, inv, participant, submission_id, session=session)
+            except Exception as exc:  # the submission is kept; the reporter hears what happened
+                session.rollback()
+                submission = submissions.get_submission(submission_id, session=session)
+                submissions.finish_submission(
+                    submission, status="failed", reply=None, error=repr(exc), at=self.clock(), session=session
+                )
+                session.commit()
+                raise
+            submission = submissions.get_submission(submission_id, session=session)
+            submissions.finish_submission(
+                submission, status="done", reply=reply.text, error=None, at=self.clock(), session=session
+            )
+            session.commit()
+            return reply
+
+    def _run_command(self, inv: Invocation, command: object, participant: Participant) -> Reply:
+        from commands.registry import Command
+
+        if not isinstance(command, Command):
+            return Reply(f"Unknown command /{inv.command}. Try /help.")
+        if command.coordinator and not self.is_coordinator(participant):
+            return Reply(f"/{command.name} is for coordinators only. {NOT_RECORDED}")
+        return command.fn(self, inv, participant)
+
+    def is_coordinator(self, participant: Participant) -> bool:
+        return participant.role == "coordinator" or participant.id in self.config.coordinators
+
+    def _participant(self, inv: Invocation, *, session: Session) -> Participant | None:
+        found = participants.get_participant(inv.participant_id, session=session)
+        if found is None and inv.country and (self.config.operator_vouches or inv.platform == "console"):
+            found, _ = participants.register_participant(
+                inv.participant_id,
+                platform=inv.platform,
+                name=inv.participant_name or inv.participant_id,
+                country=inv.country,
+                at=inv.ts,
+                role="coordinator" if inv.participant_id in self.config.coordinators else "participant",
+                session=session,
+            )
+            audit.record(
+                inv.participant_id, "participant.registered", inv.participant_id, at=inv.ts, session=session
+            )
+        return found
+
+
+NOT_RECORDED = "Nothing was recorded."

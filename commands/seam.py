@@ -1,0 +1,74 @@
+"""The two value types at the seam: `Invocation` in, `Reply` out (architecture.md).
+
+Adapters build Invocations from platform payloads and render Replies; nothing else knows a
+platform payload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+_COMMAND = re.compile(
+    r"^/(?P<name>[A-Za-z][A-Za-z0-9_-]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(?P<args>.*))?$", re.S
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """Who said what, when, where, and where to answer."""
+
+    participant_id: str  # platform-qualified, e.g. "tg:1001", "slack:U123", "console:me"
+    platform: str  # telegram | slack | console | replay platform of the line
+    chat_id: str  # platform-qualified chat id
+    text: str
+    ts: datetime  # when the message counts as sent (aware)
+    message_key: str  # unique per delivery of one message: retries share it
+    participant_name: str = ""
+    country: str | None = None  # known from the payload (replay lines); None for live chats
+    thread_ref: str | None = None  # where to answer (platform message reference)
+    private: bool = False  # a one-to-one chat with the bot
+
+    @property
+    def command(self) -> str | None:
+        match = _COMMAND.match(self.text.strip())
+        return match.group("name").lower() if match else None
+
+    @property
+    def args(self) -> str:
+        match = _COMMAND.match(self.text.strip())
+        return (match.group("args") or "").strip() if match else ""
+
+
+def derived_message_key(platform: str, chat: str, user_id: str, ts: str, text: str) -> str:
+    """Identity of a message that carries no id of its own (contracts.md, `hub replay`)."""
+    digest = hashlib.sha256("\x1f".join((platform, chat, user_id, ts, text)).encode()).hexdigest()
+    return f"derived:{digest[:40]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    action: str  # e.g. "tag:potential_victim:12"
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A platform-neutral answer.
+
+    `text` is plain text; lines starting with "• " are list items; `*x*` marks emphasis, which
+    adapters render or drop. URLs in it are already defanged.
+    """
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    image: bytes | None = None
+    image_name: str = ""
+    visibility: Literal["channel", "private"] = "channel"
+    thread_ref: str | None = None
+    edit_ref: str | None = None
+    repeat: bool = False  # the answer to a delivery already processed: adapters do not post it again
+    finding_ids: tuple[int, ...] = field(default=())

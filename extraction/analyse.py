@@ -1,0 +1,129 @@
+"""One fetched page (or one chat message) → everything extraction can tell about it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from extraction import emails, handles, indicators, page, phones, platforms, safety, suspect, wallets
+from extraction.types import FetchResult, Identifier, Indicator
+
+# Where a page's language hints at the country whose national phone format it uses.
+LANGUAGE_REGION = {
+    "nl": "NL",
+    "de": "DE",
+    "fr": "FR",
+    "es": "ES",
+    "it": "IT",
+    "ro": "RO",
+    "pl": "PL",
+    "pt": "PT",
+    "el": "GR",
+    "en": "GB",
+    "cs": "CZ",
+    "sk": "SK",
+    "hu": "HU",
+    "bg": "BG",
+    "hr": "HR",
+    "sl": "SI",
+    "sv": "SE",
+    "da": "DK",
+    "fi": "FI",
+    "lt": "LT",
+    "lv": "LV",
+    "et": "EE",
+    "uk": "UA",
+    "ru": "RU",
+}
+
+
+@dataclass(slots=True)
+class PageAnalysis:
+    platform: str
+    platform_kind: str
+    title: str = ""
+    language: str | None = None
+    identifiers: list[Identifier] = field(default_factory=list)
+    furniture: list[Identifier] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    thb_score: float = 0.0
+    thb_suspect: bool = False
+    suppressed: str | None = None  # CSAM policy: nothing of the page is kept
+    body: str = ""
+
+
+def region_hints(url: str, language: str | None, participant_country: str | None) -> list[str]:
+    hints = [platforms.site_country(url), LANGUAGE_REGION.get(language or ""), participant_country]
+    out: list[str] = []
+    for hint in hints:
+        if hint and hint.upper() not in out:
+            out.append(hint.upper())
+    return out
+
+
+def identifiers_in(
+    text: str, hrefs: Iterable[str], regions: Sequence[str], *, source: Literal["page", "message"] = "page"
+) -> list[Identifier]:
+    """Every phone, e-mail, wallet and handle in `text` and the links beside it, deduplicated."""
+    src = source
+    found: list[Identifier] = []
+    found += phones.find_phones(text, regions, source=src)
+    found += emails.find_emails(text, source=src)
+    found += wallets.find_wallets(text, source=src)
+    found += handles.find_handles(text, source=src)
+    for href in hrefs:
+        for candidate in (phones.phone_from_href(href), handles.handle_from_url(href)):
+            if candidate is not None:
+                found.append(candidate)
+        if href.lower().startswith("mailto:"):
+            found += emails.find_emails(href[7:].split("?")[0], source=src)
+    return dedupe(found)
+
+
+def dedupe(found: Iterable[Identifier]) -> list[Identifier]:
+    seen: dict[tuple[str, str], Identifier] = {}
+    for ident in found:
+        key = (ident.kind, ident.value)
+        if key not in seen or (seen[key].obscured and not ident.obscured):
+            seen[key] = ident
+    return list(seen.values())
+
+
+def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | None = None) -> PageAnalysis:
+    """Platform, identifiers, indicators and suspicion for a fetched (or unfetched) link."""
+    where = fetched.final_url or url
+    result = PageAnalysis(
+        platform=platforms.registrable_domain(where), platform_kind=platforms.platform_kind(where)
+    )
+    own = handles.handle_from_url(where)
+    if fetched.body is None or fetched.outcome != "ok":
+        result.identifiers = [own] if own else []
+        return result
+    parsed = page.parse_page(fetched.body, where, fetched.content_type)
+    whole = f"{parsed.title}\n{parsed.meta_description}\n{parsed.body}"
+    reason = safety.csam_suspected(whole)
+    if reason:
+        result.suppressed = reason
+        return result
+    result.title, result.language, result.body = parsed.title, parsed.language, parsed.body
+    result.platform_kind = platforms.platform_kind(where, parsed)
+    regions = region_hints(where, parsed.language, participant_country)
+    body_ids = identifiers_in(whole, parsed.links, regions)
+    if own:
+        body_ids = dedupe([own, *body_ids])
+    furniture = identifiers_in(parsed.furniture, parsed.furniture_links, regions)
+    body_values = {(i.kind, i.value) for i in body_ids}
+    result.furniture = [i for i in furniture if (i.kind, i.value) not in body_values]
+    result.identifiers = body_ids
+    found = indicators.find_indicators(whole, parsed.language)
+    found += safety.organ_trafficking(whole)
+    obscured = [i for i in body_ids if i.obscured]
+    if obscured:
+        found.append(indicators.obscured_contact_indicator(obscured[0].raw))
+    result.indicators = found
+    result.thb_score = suspect.thb_score(
+        found, obscured_contact=bool(obscured), platform_kind=result.platform_kind
+    )
+    result.thb_suspect = suspect.is_thb_suspect(result.thb_score)
+    return result

@@ -1,0 +1,156 @@
+"""Findings, their aliases and reports: one finding per canonical URL, every report kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from storage.models import Finding, FindingAlias, FindingIndicator, Report
+from storage.upsert import insert_ignore
+
+
+def finding_for_url(canonical_url: str, *, session: Session) -> Finding | None:
+    """The finding that owns `canonical_url`, directly or through an alias."""
+    finding = session.exec(select(Finding).where(Finding.canonical_url == canonical_url)).first()
+    if finding is not None:
+        return finding
+    alias = session.get(FindingAlias, canonical_url)
+    return session.get(Finding, alias.finding_id) if alias else None
+
+
+def claim_finding(
+    *,
+    canonical_url: str,
+    url: str,
+    platform: str,
+    reporter_id: str,
+    reported_at: datetime,
+    created_at: datetime,
+    session: Session,
+) -> tuple[Finding, bool]:
+    """Create the finding for `canonical_url` unless it exists; the database settles races."""
+    created = insert_ignore(
+        Finding,
+        {
+            "canonical_url": canonical_url,
+            "url": url,
+            "platform": platform,
+            "reporter_id": reporter_id,
+            "reported_at": reported_at,
+            "created_at": created_at,
+            "fetch_outcome": "pending",
+            "platform_kind": "other",
+            "thb_score": 0.0,
+            "thb_suspect": False,
+        },
+        ["canonical_url"],
+        session=session,
+    )
+    finding = session.exec(
+        select(Finding)
+        .where(Finding.canonical_url == canonical_url)
+        .execution_options(populate_existing=True)
+    ).one()
+    return finding, created
+
+
+def add_alias(canonical_url: str, finding_id: int, *, session: Session) -> None:
+    insert_ignore(
+        FindingAlias,
+        {"canonical_url": canonical_url, "finding_id": finding_id},
+        ["canonical_url"],
+        session=session,
+    )
+
+
+def add_report(
+    finding: Finding, *, submission_id: int, participant_id: str, ts: datetime, url: str, session: Session
+) -> bool:
+    """Record a report; the earliest one by message time owns the finding. True if new."""
+    created = insert_ignore(
+        Report,
+        {
+            "finding_id": finding.id,
+            "submission_id": submission_id,
+            "participant_id": participant_id,
+            "ts": ts,
+            "url": url,
+            "retracted": False,
+        },
+        ["finding_id", "submission_id"],
+        session=session,
+    )
+    if created:
+        # Conditional update: whichever report is earliest wins, whatever order they arrive in.
+        session.execute(
+            update(Finding)
+            .where(col(Finding.id) == finding.id, col(Finding.reported_at) > ts)
+            .values(reporter_id=participant_id, reported_at=ts, url=url)
+        )
+        session.refresh(finding)
+    return created
+
+
+def reports_of(finding_id: int, *, session: Session) -> list[Report]:
+    stmt = (
+        select(Report)
+        .where(Report.finding_id == finding_id, col(Report.retracted).is_(False))
+        .order_by(col(Report.ts), col(Report.id))
+    )
+    return list(session.exec(stmt))
+
+
+def reports_by_finding(finding_ids: Sequence[int], *, session: Session) -> dict[int, list[Report]]:
+    out: dict[int, list[Report]] = {fid: [] for fid in finding_ids}
+    stmt = select(Report).where(col(Report.retracted).is_(False)).order_by(col(Report.ts), col(Report.id))
+    for report in session.exec(stmt):
+        if report.finding_id in out:
+            out[report.finding_id].append(report)
+    return out
+
+
+def all_findings(*, session: Session) -> list[Finding]:
+    return list(session.exec(select(Finding).order_by(col(Finding.id))))
+
+
+def count_findings(*, session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Finding)).one())
+
+
+def set_indicators(
+    finding_id: int, indicators: Iterable[tuple[str, float, str, str]], *, session: Session
+) -> None:
+    """Replace the finding's indicators with (code, weight, evidence, source) rows."""
+    for old in session.exec(select(FindingIndicator).where(FindingIndicator.finding_id == finding_id)):
+        session.delete(old)
+    session.flush()
+    best: dict[str, tuple[str, float, str, str]] = {}
+    for row in indicators:
+        if row[0] not in best or row[1] > best[row[0]][1]:
+            best[row[0]] = row
+    for code, weight, evidence, source in best.values():
+        session.add(
+            FindingIndicator(
+                finding_id=finding_id, code=code, weight=weight, evidence=evidence[:300], source=source
+            )
+        )
+    session.flush()
+
+
+def indicators_by_finding(*, session: Session) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for row in session.exec(select(FindingIndicator).order_by(col(FindingIndicator.code))):
+        out.setdefault(row.finding_id, []).append(row.code)
+    return out
+
+
+def indicators_of(finding_id: int, *, session: Session) -> list[FindingIndicator]:
+    stmt = (
+        select(FindingIndicator)
+        .where(FindingIndicator.finding_id == finding_id)
+        .order_by(col(FindingIndicator.weight).desc())
+    )
+    return list(session.exec(stmt))

@@ -1,0 +1,75 @@
+"""Submissions: every incoming message, committed before any processing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Submission
+from storage.upsert import insert_ignore
+
+
+def record_submission(
+    *,
+    message_key: str,
+    platform: str,
+    chat_id: str,
+    participant_id: str,
+    ts: datetime,
+    text: str,
+    received_at: datetime,
+    session: Session,
+) -> tuple[Submission, bool]:
+    """Store the message once; returns it and whether this delivery was the first."""
+    created = insert_ignore(
+        Submission,
+        {
+            "message_key": message_key,
+            "platform": platform,
+            "chat_id": chat_id,
+            "participant_id": participant_id,
+            "ts": ts,
+            "text": text,
+            "status": "received",
+            "received_at": received_at,
+        },
+        ["message_key"],
+        session=session,
+    )
+    submission = session.exec(
+        select(Submission)
+        .where(Submission.message_key == message_key)
+        .execution_options(populate_existing=True)
+    ).one()
+    return submission, created
+
+
+def finish_submission(
+    submission: Submission,
+    *,
+    status: str,
+    reply: str | None,
+    error: str | None,
+    at: datetime,
+    session: Session,
+) -> None:
+    submission.status = status
+    submission.reply = reply
+    submission.error = error[:500] if error else None
+    submission.processed_at = at
+    session.add(submission)
+    session.flush()
+
+
+def unfinished_submissions(*, session: Session) -> list[Submission]:
+    """Submissions a crash left behind, oldest first."""
+    stmt = select(Submission).where(Submission.status == "received").order_by(col(Submission.id))
+    return list(session.exec(stmt))
+
+
+def get_submission(submission_id: int, *, session: Session) -> Submission:
+    submission = session.get(Submission, submission_id, populate_existing=True)
+    if submission is None:
+        raise LookupError(f"submission {submission_id} does not exist")
+    return submission

@@ -1,0 +1,75 @@
+"""The one import rule (architecture.md): imports point down the layer table, never up or sideways."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+LAYERS = ("bot", "commands", "extraction", "deconfliction", "storage", "prompts")
+MAY_IMPORT = {
+    "bot": {"bot", "commands", "extraction", "deconfliction", "storage", "prompts"},
+    "commands": {"commands", "extraction", "deconfliction", "storage", "prompts"},
+    "extraction": {"extraction"},
+    "deconfliction": {"deconfliction", "extraction.types"},
+    "storage": {"storage"},
+    "prompts": {"prompts"},
+}
+PLATFORM_SDKS = ("telegram", "slack_bolt", "slack_sdk", "apscheduler")
+
+
+def imported_modules(source: str) -> list[str]:
+    """Modules a source imports; `from pkg import sub` counts as `pkg.sub` when sub is a module."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            package = REPO / node.module.replace(".", "/")
+            for alias in node.names:
+                is_module = (package / f"{alias.name}.py").is_file() or (package / alias.name).is_dir()
+                names.append(f"{node.module}.{alias.name}" if is_module else node.module)
+    return names
+
+
+def breaches(layer: str, source: str) -> list[str]:
+    """Imports in a module of `layer` that the rule forbids."""
+    found = []
+    for name in imported_modules(source):
+        top = name.split(".")[0]
+        if top in PLATFORM_SDKS and layer != "bot":
+            found.append(f"{name} (platform SDKs only in bot/)")
+        elif top.startswith("langchain") and layer != "extraction":
+            found.append(f"{name} (langchain only in extraction/llm.py)")
+        elif top in LAYERS and not any(name == a or name.startswith(a + ".") for a in MAY_IMPORT[layer]):
+            found.append(name)
+    return sorted(set(found))
+
+
+def modules() -> list[tuple[str, Path]]:
+    return [(layer, path) for layer in LAYERS for path in sorted((REPO / layer).rglob("*.py"))]
+
+
+@pytest.mark.parametrize(("layer", "path"), modules(), ids=lambda v: str(v).replace(str(REPO) + "/", ""))
+def test_module_respects_the_layer_rule(layer: str, path: Path) -> None:
+    assert breaches(layer, path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    ("layer", "source", "expected"),
+    [
+        ("storage", "from commands.hub import Hub", ["commands.hub"]),
+        ("extraction", "import storage.models", ["storage.models"]),
+        ("commands", "from bot.settings import Settings", ["bot.settings"]),
+        ("deconfliction", "from extraction.phones import find_phones", ["extraction.phones"]),
+        ("deconfliction", "from extraction import analyse", ["extraction.analyse"]),
+        ("deconfliction", "from extraction import types", []),
+        ("commands", "import telegram", ["telegram (platform SDKs only in bot/)"]),
+        ("deconfliction", "from extraction.types import Identifier", []),
+        ("bot", "from commands.hub import Hub\nimport telegram", []),
+    ],
+)
+def test_the_check_catches_breaches(layer: str, source: str, expected: list[str]) -> None:
+    assert breaches(layer, source) == expected

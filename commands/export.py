@@ -11,6 +11,7 @@ from commands.outcomes import outcomes
 from commands.scoring import standings
 from storage import findings as store
 from storage import identifiers as id_store
+from storage import networks
 from storage.models import Finding, Tag
 
 FORMATS = ("json",)
@@ -34,6 +35,8 @@ def export_document(*, session: Session, now: datetime | None = None) -> dict[st
     tags: dict[int, set[str]] = {}
     for tag in session.exec(select(Tag).order_by(col(Tag.id))):
         tags.setdefault(tag.finding_id, set()).add(tag.tag)
+    live = set(networks.network_ids(session=session, suspect_only=False))
+    thb = set(networks.network_ids(session=session, suspect_only=True))
     findings_out = [
         _finding(
             f,
@@ -41,10 +44,11 @@ def export_document(*, session: Session, now: datetime | None = None) -> dict[st
             identifiers.get(f.id or 0, []),
             indicators.get(f.id or 0, []),
             sorted(tags.get(f.id or 0, set())),
+            live,
         )
         for f in rows
     ]
-    networks_out = _networks(rows, identifiers)
+    networks_out = _networks(rows, live, thb, session=session)
     return {
         "generated_at": iso(now or datetime.now(UTC)),
         "findings": findings_out,
@@ -58,7 +62,12 @@ def export_document(*, session: Session, now: datetime | None = None) -> dict[st
 
 
 def _finding(
-    f: Finding, reports: list[Any], identifiers: list[tuple[str, str]], indicators: list[str], tags: list[str]
+    f: Finding,
+    reports: list[Any],
+    identifiers: list[tuple[str, str]],
+    indicators: list[str],
+    tags: list[str],
+    live: set[int],
 ) -> dict[str, Any]:
     first = reports[0] if reports else None
     suppressed = f.suppressed is not None
@@ -82,25 +91,32 @@ def _finding(
         "identifiers": [] if suppressed else [{"kind": k, "value": v} for k, v in identifiers],
         "indicators": [] if suppressed else indicators,
         "thb_suspect": f.thb_suspect,
-        "network": f"N{f.network_id}" if f.network_id is not None else None,
+        "network": f"N{f.network_id}" if f.network_id in live else None,
         "tags": tags,
         "suppressed": suppressed,
     }
 
 
-def _networks(rows: list[Finding], identifiers: dict[int, list[tuple[str, str]]]) -> list[dict[str, Any]]:
+def _networks(
+    rows: list[Finding], live: set[int], thb: set[int], *, session: Session
+) -> list[dict[str, Any]]:
+    """Networks of two or more findings with the links that make them; `thb` when one is suspect."""
     members: dict[int, list[int]] = {}
     for f in rows:
-        if f.network_id is not None:
-            members.setdefault(f.network_id, []).append(f.id or 0)
+        if f.network_id in live:
+            members.setdefault(f.network_id or 0, []).append(f.id or 0)
     out = []
     for network_id, finding_ids in sorted(members.items()):
-        if len(finding_ids) < 2:
-            continue
-        counts: dict[tuple[str, str], int] = {}
-        for fid in finding_ids:
-            for pair in identifiers.get(fid, []):
-                counts[pair] = counts.get(pair, 0) + 1
-        via = [{"kind": k, "value": v} for (k, v), n in sorted(counts.items()) if n >= 2]
-        out.append({"id": f"N{network_id}", "findings": sorted(finding_ids), "via": via})
+        links = networks.links_within(finding_ids, session=session)
+        via = sorted({(link.kind, link.value) for link in links if link.kind != "text"})
+        copies = sum(1 for link in links if link.kind == "text")
+        out.append(
+            {
+                "id": f"N{network_id}",
+                "findings": sorted(finding_ids),
+                "via": [{"kind": k, "value": v} for k, v in via],
+                "text_links": copies,
+                "thb": network_id in thb,
+            }
+        )
     return out

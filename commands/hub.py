@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,7 @@ from extraction.fetch import Fetcher
 from storage import audit, participants, submissions
 from storage.models import Participant
 
-NOT_ALLOWED = "This chat is not part of the operation; nothing was recorded."
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +104,19 @@ class Hub:
                 else:
                     reply = paste.handle_paste(self, inv, participant, submission_id, session=session)
             except Exception as exc:  # the submission is kept; the reporter hears what happened
+                log.exception("submission %s failed", submission_id)
                 session.rollback()
                 submission = submissions.get_submission(submission_id, session=session)
                 submissions.finish_submission(
                     submission, status="failed", reply=None, error=repr(exc), at=self.clock(), session=session
                 )
                 session.commit()
-                raise
+                return Reply(
+                    f"Something failed while processing this message ({exc.__class__.__name__}). "
+                    "Your message is kept and will be retried when the hub restarts; "
+                    "no need to paste it again.",
+                    thread_ref=inv.thread_ref,
+                )
             submission = submissions.get_submission(submission_id, session=session)
             submissions.finish_submission(
                 submission, status="done", reply=reply.text, error=None, at=self.clock(), session=session
@@ -125,6 +132,30 @@ class Hub:
         if command.coordinator and not self.is_coordinator(participant):
             return Reply(f"/{command.name} is for coordinators only. {NOT_RECORDED}")
         return command.fn(self, inv, participant)
+
+    def resume(self) -> list[tuple[Invocation, Reply]]:
+        """Process submissions a crash or a failure left unfinished, oldest first (run at start)."""
+        with self.session() as session:
+            pending = submissions.unfinished_submissions(session=session)
+            work = []
+            for submission in pending:
+                participant = session.get(Participant, submission.participant_id)
+                work.append(
+                    (
+                        Invocation(
+                            participant_id=submission.participant_id,
+                            platform=submission.platform,
+                            chat_id=submission.chat_id,
+                            text=submission.text,
+                            ts=submission.ts,
+                            message_key=submission.message_key,
+                            participant_name=participant.name if participant else "",
+                            country=participant.country if participant else None,
+                        ),
+                        submission.id or 0,
+                    )
+                )
+        return [(inv, self.process(inv, submission_id)) for inv, submission_id in work]
 
     def is_coordinator(self, participant: Participant) -> bool:
         return participant.role == "coordinator" or participant.id in self.config.coordinators

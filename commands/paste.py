@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extraction.links import find_links
 from sqlmodel import Session
 
+from commands.deconflict import Deconfliction, deconflict
 from commands.seam import Button, Invocation, Reply
 from commands.wording import ago, ordinal, short
 from deconfliction.canonical import canonical_url
 from extraction.analyse import PageAnalysis, analyse_page, identifiers_in, region_hints
+from extraction.links import find_links
 from extraction.refang import defang
 from extraction.types import FetchResult, Identifier, Link
 from storage import findings as store
@@ -39,13 +40,16 @@ class Verdict:
     report_number: int = 0
     first_reporter: Participant | None = None
     analysis: PageAnalysis | None = None
+    deconfliction: Deconfliction | None = None
 
 
 def handle_paste(
     hub: Hub, inv: Invocation, participant: Participant, submission_id: int, *, session: Session
 ) -> Reply:
     """Every link in the message through fetch, extraction and deconfliction; one reply."""
-    links = find_links(inv.text)
+    links = find_links(
+        inv.text, allow_private=hub.config.allow_private_targets, tor_proxy=hub.config.tor_proxy
+    )
     limit = hub.config.max_links_per_message
     verdicts = [
         _one_link(hub, inv, participant, submission_id, link, session=session) for link in links[:limit]
@@ -119,6 +123,14 @@ def _one_link(
         if verdict.new:
             verdict.analysis = analyse_page(fetched, link.url, participant_country=participant.country)
             _store_analysis(finding, fetched, verdict.analysis, session=session)
+            if verdict.analysis.suppressed is None:
+                verdict.deconfliction = deconflict(
+                    finding.id or 0,
+                    [(i.kind, i.value) for i in verdict.analysis.identifiers],
+                    verdict.analysis.body,
+                    at=inv.ts,
+                    session=session,
+                )
     verdict.finding = finding
     store.add_report(
         finding,
@@ -203,6 +215,31 @@ def _render(verdict: Verdict, inv: Invocation, participant: Participant, *, sess
         lines.append(f"   ⚠ THB suspect (score {finding.thb_score:.1f}): {', '.join(codes)}")
     elif codes:
         lines.append(f"   indicators (weak): {', '.join(codes)}")
+    if verdict.deconfliction is not None:
+        lines += _render_links(verdict.deconfliction, inv, session=session)
+    return lines
+
+
+def _render_links(result: Deconfliction, inv: Invocation, *, session: Session) -> list[str]:
+    lines = []
+    for shared in result.shared[:6]:
+        places = []
+        for n, fid in enumerate(shared.findings[:4]):
+            other = session.get(Finding, fid)
+            if n == 0 and other is not None:
+                who = session.get(Participant, other.reporter_id)
+                by = f"{who.name}, {who.country}" if who else other.reporter_id
+                places.append(f"#{fid} (reported by {by}, {ago(other.reported_at, inv.ts)})")
+            else:
+                places.append(f"#{fid}")
+        more = f" and {len(shared.findings) - 4} more" if len(shared.findings) > 4 else ""
+        lines.append(f"   🔗 {shared.kind} {short(shared.value, 40)} also in {', '.join(places)}{more}")
+    for copy in sorted(result.copies, key=lambda c: -c.similarity)[:3]:
+        lines.append(f"   ≈ ad text {copy.similarity:.0%} like #{copy.finding} (copied template)")
+    for kind, value, why in result.silenced[:3]:
+        lines.append(f"   · {kind} {short(value, 30)} not linked: {why}")
+    if result.network is not None:
+        lines.append(f"   → network N{result.network}")
     return lines
 
 

@@ -38,6 +38,16 @@ LANGUAGE_REGION = {
 }
 
 
+# A profile page carries its own handle as an identifier where the handle is how people reach
+# the person (Telegram, Instagram); elsewhere the profile URL itself deconflicts the finding.
+OWN_HANDLE_PLATFORMS = ("telegram:", "instagram:")
+
+
+def own_handle(url: str) -> Identifier | None:
+    found = handles.handle_from_url(url)
+    return found if found is not None and found.value.startswith(OWN_HANDLE_PLATFORMS) else None
+
+
 @dataclass(slots=True)
 class PageAnalysis:
     platform: str
@@ -73,7 +83,10 @@ def identifiers_in(
     found += wallets.find_wallets(text, source=src)
     found += handles.find_handles(text, source=src)
     for href in hrefs:
-        for candidate in (phones.phone_from_href(href), handles.handle_from_url(href)):
+        for candidate in (
+            phones.phone_from_href(href, regions, source=src),
+            handles.handle_from_url(href, source=src),
+        ):
             if candidate is not None:
                 found.append(candidate)
         if href.lower().startswith("mailto:"):
@@ -96,7 +109,7 @@ def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | N
     result = PageAnalysis(
         platform=platforms.registrable_domain(where), platform_kind=platforms.platform_kind(where)
     )
-    own = handles.handle_from_url(where)
+    own = own_handle(where)
     if fetched.body is None or fetched.outcome != "ok":
         result.identifiers = [own] if own else []
         return result

@@ -1,20 +1,163 @@
-"""Networks: findings joined by shared identifiers or copied ad text."""
+"""Networks: findings joined by shared identifiers or copied ad text, kept incrementally.
+
+Union–find in the database: a finding's `network_id` names its network; when a new link joins
+two networks, the older one survives (so an id people have seen stays valid) and the other is
+marked merged into it.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import case, distinct, func, update
 from sqlmodel import Session, col, select
 
-from storage.models import Finding
+from storage.models import (
+    Finding,
+    FindingIdentifier,
+    FindingLink,
+    Identifier,
+    Network,
+    TextBand,
+    TextShingles,
+)
+from storage.upsert import insert_ignore
 
 
-def count_networks(*, session: Session) -> int:
-    """Networks with at least two findings."""
-    sizes = (
+def count_networks(*, session: Session, suspect_only: bool = True) -> int:
+    """Networks with at least two findings (and, by default, at least one THB-suspect finding)."""
+    return len(network_ids(session=session, suspect_only=suspect_only))
+
+
+def network_ids(*, session: Session, suspect_only: bool = True) -> list[int]:
+    stmt = (
         select(Finding.network_id)
         .where(col(Finding.network_id).is_not(None))
         .group_by(col(Finding.network_id))
         .having(func.count() >= 2)
-        .subquery()
     )
-    return int(session.exec(select(func.count()).select_from(sizes)).one())
+    if suspect_only:
+        stmt = stmt.having(func.sum(case((col(Finding.thb_suspect).is_(True), 1), else_=0)) >= 1)
+    return sorted(n for n in session.exec(stmt) if n is not None)
+
+
+def add_link(
+    finding_a: int, finding_b: int, kind: str, value: str, *, at: datetime, session: Session
+) -> bool:
+    a, b = sorted((finding_a, finding_b))
+    return insert_ignore(
+        FindingLink,
+        {"finding_a": a, "finding_b": b, "kind": kind, "value": value[:255], "created_at": at},
+        ["finding_a", "finding_b", "kind", "value"],
+        session=session,
+    )
+
+
+def join(finding_ids: Sequence[int], *, at: datetime, session: Session) -> int:
+    """Put the findings in one network; returns its id (the oldest existing one survives)."""
+    rows = session.exec(select(Finding).where(col(Finding.id).in_(finding_ids))).all()
+    existing = sorted({f.network_id for f in rows if f.network_id is not None})
+    if existing:
+        survivor = existing[0]
+    else:
+        network = Network(created_at=at)
+        session.add(network)
+        session.flush()
+        assert network.id is not None
+        survivor = network.id
+    absorbed = existing[1:]
+    if absorbed:
+        session.execute(
+            update(Network).where(col(Network.id).in_(absorbed)).values(merged_into=survivor, merged_at=at)
+        )
+        session.execute(
+            update(Network).where(col(Network.merged_into).in_(absorbed)).values(merged_into=survivor)
+        )
+        session.execute(
+            update(Finding).where(col(Finding.network_id).in_(absorbed)).values(network_id=survivor)
+        )
+    session.execute(update(Finding).where(col(Finding.id).in_(finding_ids)).values(network_id=survivor))
+    session.flush()
+    return survivor
+
+
+def resolve(network_id: int, *, session: Session) -> int | None:
+    """The live network an id refers to, following merges; None when it never existed."""
+    current = session.get(Network, network_id)
+    if current is None:
+        return None
+    return current.merged_into or current.id
+
+
+def members(network_id: int, *, session: Session) -> list[Finding]:
+    return list(
+        session.exec(select(Finding).where(Finding.network_id == network_id).order_by(col(Finding.id)))
+    )
+
+
+def links_within(finding_ids: Iterable[int], *, session: Session) -> list[FindingLink]:
+    ids = list(finding_ids)
+    stmt = (
+        select(FindingLink)
+        .where(col(FindingLink.finding_a).in_(ids), col(FindingLink.finding_b).in_(ids))
+        .order_by(col(FindingLink.id))
+    )
+    return list(session.exec(stmt))
+
+
+def other_findings_with(
+    identifier_ids: Sequence[int], finding_id: int, *, session: Session
+) -> dict[int, list[int]]:
+    """identifier id → the other findings carrying it (ignored identifiers excluded)."""
+    stmt = (
+        select(FindingIdentifier.identifier_id, FindingIdentifier.finding_id)
+        .join(Identifier, col(Identifier.id) == col(FindingIdentifier.identifier_id))
+        .where(
+            col(FindingIdentifier.identifier_id).in_(identifier_ids),
+            FindingIdentifier.finding_id != finding_id,
+            col(Identifier.ignored).is_(False),
+        )
+        .order_by(col(FindingIdentifier.finding_id))
+    )
+    out: dict[int, list[int]] = {}
+    for ident, fid in session.exec(stmt):
+        out.setdefault(ident, []).append(fid)
+    return out
+
+
+def sites_with(identifier_id: int, *, session: Session) -> int:
+    stmt = (
+        select(func.count(distinct(col(Finding.platform))))
+        .join(FindingIdentifier, col(FindingIdentifier.finding_id) == col(Finding.id))
+        .where(FindingIdentifier.identifier_id == identifier_id)
+    )
+    return int(session.exec(stmt).one())
+
+
+def store_text_print(finding_id: int, shingles: bytes, bands: Sequence[str], *, session: Session) -> None:
+    insert_ignore(
+        TextShingles, {"finding_id": finding_id, "shingles": shingles}, ["finding_id"], session=session
+    )
+    for band in bands:
+        insert_ignore(
+            TextBand,
+            {"band_key": band, "finding_id": finding_id},
+            ["band_key", "finding_id"],
+            session=session,
+        )
+
+
+def text_candidates(bands: Sequence[str], finding_id: int, *, session: Session) -> list[tuple[int, bytes]]:
+    """Findings sharing at least one band key, with their shingle hashes."""
+    stmt = (
+        select(TextShingles.finding_id, TextShingles.shingles)
+        .where(
+            col(TextShingles.finding_id).in_(
+                select(TextBand.finding_id).where(col(TextBand.band_key).in_(list(bands)))
+            ),
+            TextShingles.finding_id != finding_id,
+        )
+        .order_by(col(TextShingles.finding_id))
+    )
+    return [(fid, bytes(sig)) for fid, sig in session.exec(stmt)]

@@ -63,8 +63,12 @@ def finish_submission(
 
 
 def unfinished_submissions(*, session: Session) -> list[Submission]:
-    """Submissions a crash left behind, oldest first."""
-    stmt = select(Submission).where(Submission.status == "received").order_by(col(Submission.id))
+    """Submissions a crash left behind or that failed, oldest first."""
+    stmt = (
+        select(Submission)
+        .where(col(Submission.status).in_(("received", "failed")))
+        .order_by(col(Submission.id))
+    )
     return list(session.exec(stmt))
 
 

@@ -1,0 +1,398 @@
+"""Undo the tricks ads use to hide phone digits, before libphonenumber reads the text.
+
+Ads write numbers with keycap or circled digits, letters for digits (`O`, `l`), emoji between
+the digit groups and number words ("zero six one two …"). This pass rewrites only what is
+clearly a digit run and leaves prices, dates, ages and ids alone; libphonenumber's validity
+check (run afterwards) is the second guard. Every output character remembers the input
+position it came from, so a caller can quote the number exactly as the ad wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+# Zero-width and emoji-presentation characters: keycaps are "1" + U+FE0F + U+20E3, so
+# dropping them leaves the digit.
+_INVISIBLE = frozenset("\ufe0e\ufe0f\u20e3\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# Letters that stand in for digits, but only when glued to a digit ("074OO", "l23456").
+_HOMOGLYPHS = {"O": "0", "o": "0", "l": "1", "I": "1"}
+# Separators that may sit between the digit groups of one number; emoji count as well.
+# Odd ones become spaces (libphonenumber refuses "$", "*", emoji, and reads "06/12/34" as a date).
+_ODD_SEPARATORS = frozenset("$*_~|/")
+_PLAIN_SEPARATORS = frozenset("-.()")
+_MAX_GAP_TOKENS = 4
+# Runs of standalone number words shorter than this many digits are ages, counts, prices.
+_MIN_WORD_RUN_DIGITS = 7
+_MIN_NUMBER_ITEMS = 3
+# Alphanumeric chunks this long are wallets, hashes or ids: never read letters as digits there.
+_MAX_CHUNK = 24
+
+_TOKEN_RE = re.compile(
+    r"(?P<digits>[0-9]+)|(?P<word>(?:[^\W\d_]|[\u0300-\u036f])+)|(?P<space>\s+)|(?P<other>.)", re.S
+)
+
+
+@dataclass(slots=True)
+class _Token:
+    kind: str  # digits | word | space | other
+    text: str
+    start: int
+    end: int
+    # For words read as numbers: the parsed number words (None = an ordinary word).
+    numbers: list[NumberWord] | None = None
+    glued: bool = False
+
+
+def deobfuscate_digits(text: str) -> str:
+    """Return `text` with hidden phone digits rewritten as plain digits."""
+    return deobfuscate_with_offsets(text)[0]
+
+
+def deobfuscate_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+    """Like `deobfuscate_digits`, plus, per output character, its index in `text`."""
+    chars, offsets = _normalise_characters(text)
+    tokens = _tokenise("".join(chars), offsets)
+    _read_number_words(tokens)
+    out: list[str] = []
+    out_offsets: list[int] = []
+    index = 0
+    while index < len(tokens):
+        run_end = _run_end(tokens, index)
+        if run_end > index:
+            _emit_run(tokens[index : run_end + 1], out, out_offsets)
+            index = run_end + 1
+        else:
+            _emit_token(tokens[index], out, out_offsets)
+            index += 1
+    return "".join(out), tuple(out_offsets)
+
+
+def _normalise_characters(text: str) -> tuple[list[str], list[int]]:
+    """NFKC per character (full-width, mathematical, circled digits), keeping positions."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    for position, char in enumerate(text):
+        if char in _INVISIBLE:
+            continue
+        if char.isascii():
+            chars.append(char)
+            offsets.append(position)
+            continue
+        digit = unicodedata.digit(char, None)
+        replacement = str(digit) if digit is not None else unicodedata.normalize("NFKC", char)
+        for piece in replacement:
+            chars.append(piece)
+            offsets.append(position)
+    return chars, offsets
+
+
+def _tokenise(text: str, offsets: Sequence[int]) -> list[_Token]:
+    tokens: list[_Token] = []
+    for match in _TOKEN_RE.finditer(text):
+        kind = match.lastgroup or "other"
+        tokens.append(_Token(kind, match.group(), offsets[match.start()], offsets[match.end() - 1] + 1))
+    return tokens
+
+
+def _read_number_words(tokens: list[_Token]) -> None:
+    """Mark words that spell digits: glued ones loosely, standalone ones strictly."""
+    for index, token in enumerate(tokens):
+        if token.kind == "word" and not _in_long_chunk(tokens, index):
+            before = tokens[index - 1] if index > 0 else None
+            after = tokens[index + 1] if index + 1 < len(tokens) else None
+            token.glued = any(t is not None and t.kind == "digits" for t in (before, after))
+            token.numbers = parse_number_word(token.text, glued=token.glued)
+        elif token.kind == "other" and token.text == "|":
+            # A pipe between two digits is a "1" ("06|2345678"); elsewhere it is a separator.
+            neighbours = tokens[index - 1 : index + 2]
+            if len(neighbours) == 3 and neighbours[0].kind == neighbours[2].kind == "digits":
+                token.kind, token.text = "digits", "1"
+
+
+def _in_long_chunk(tokens: Sequence[_Token], index: int) -> bool:
+    start = end = index
+    while start > 0 and tokens[start - 1].kind in ("word", "digits"):
+        start -= 1
+    while end + 1 < len(tokens) and tokens[end + 1].kind in ("word", "digits"):
+        end += 1
+    return sum(len(t.text) for t in tokens[start : end + 1]) > _MAX_CHUNK
+
+
+def _is_item(token: _Token) -> bool:
+    return token.kind == "digits" or token.numbers is not None
+
+
+def _is_separator(token: _Token) -> bool:
+    if token.kind == "space":
+        return True
+    if token.kind != "other":
+        return False
+    return token.text in _ODD_SEPARATORS or token.text in _PLAIN_SEPARATORS or _is_emoji(token.text)
+
+
+def _is_emoji(char: str) -> bool:
+    return unicodedata.category(char) in ("So", "Sk", "Cs", "Co") and char not in "©®℗™°"
+
+
+def _run_end(tokens: Sequence[_Token], start: int) -> int:
+    """Index of the last item of the digit run starting at `start`, or -1 if none starts here."""
+    first = start
+    if tokens[first].kind == "other" and tokens[first].text == "+":
+        first += 1
+        while first < len(tokens) and tokens[first].kind == "space":
+            first += 1
+    if first >= len(tokens) or not _is_item(tokens[first]):
+        return -1
+    last = first
+    probe = first + 1
+    while probe < len(tokens):
+        gap = 0
+        while probe < len(tokens) and _is_separator(tokens[probe]) and gap < _MAX_GAP_TOKENS:
+            probe += 1
+            gap += 1
+        if probe < len(tokens) and _is_item(tokens[probe]):
+            last = probe
+            probe += 1
+        else:
+            break
+    return last
+
+
+def _emit_token(token: _Token, out: list[str], out_offsets: list[int]) -> None:
+    text = token.text
+    if token.kind == "word" and token.glued and token.numbers:
+        text = read_digits(token.numbers)
+    _append(text, token, out, out_offsets)
+
+
+def _append(text: str, token: _Token, out: list[str], out_offsets: list[int]) -> None:
+    """Point the first output character at the token's start and the rest at its end."""
+    for position, char in enumerate(text):
+        out.append(char)
+        out_offsets.append(token.start if position == 0 else token.end - 1)
+
+
+def _emit_run(run: Sequence[_Token], out: list[str], out_offsets: list[int]) -> None:
+    items = [t for t in run if _is_item(t)]
+    standalone = [t for t in items if t.kind == "word" and not t.glued and _counts_as_number(t)]
+    numbers = [t for t in items if t.kind == "digits" or _counts_as_number(t)]
+    has_plus = bool(run) and run[0].text == "+"
+    if standalone and len(numbers) >= _MIN_NUMBER_ITEMS:
+        words: list[NumberWord] = []
+        for token in items:
+            if token.kind == "digits":
+                words.append(NumberWord(token.text, "digits", 0))
+            elif token.numbers:
+                words.extend(token.numbers)
+        digits = read_digits(words)
+        plus = "+" if has_plus or digits.startswith("+") else ""
+        digits = digits.lstrip("+")
+        if len(digits) >= _MIN_WORD_RUN_DIGITS:
+            # Written-out numbers carry no grouping worth keeping: emit one digit string.
+            _append(plus + digits, _Token("digits", "", run[0].start, run[-1].end), out, out_offsets)
+            return
+    digit_count = sum(len(t.text) for t in items if t.kind == "digits")
+    for token in run:
+        if token.kind == "other" and digit_count >= _MIN_WORD_RUN_DIGITS and _is_odd(token.text):
+            _append(" ", token, out, out_offsets)
+        elif token.kind == "word" and not token.glued:
+            _append(token.text, token, out, out_offsets)
+        else:
+            _emit_token(token, out, out_offsets)
+
+
+def _counts_as_number(token: _Token) -> bool:
+    return bool(token.numbers) and any(w.kind not in ("connector", "plus") for w in token.numbers or [])
+
+
+def _is_odd(char: str) -> bool:
+    return char in _ODD_SEPARATORS or _is_emoji(char)
+
+
+# --- number words ------------------------------------------------------------------------------
+
+_NUMBER_WORDS_FILE = Path(__file__).parent / "data" / "number_words.json"
+_MAX_WORD = 40
+# Kinds of a table entry, in the order the data file lists its tables.
+_TABLES = (("units", "unit"), ("teens", "teen"), ("tens", "tens"), ("multipliers", "multiplier"))
+
+
+@dataclass(frozen=True, slots=True)
+class NumberWord:
+    """One piece of a word read as a number: `kind` says how it combines with its neighbours."""
+
+    text: str
+    kind: str  # unit | teen | tens | connector | multiplier | plus | homophone | homoglyph | digits
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    entries: dict[str, tuple[str, int]]
+    homophones: dict[str, int]
+    teen_prefixes: frozenset[str]
+    tens_phrases: dict[str, int]
+    longest: int
+
+
+def fold(word: str) -> str:
+    """Case- and accent-insensitive spelling used to look words up ("Zéro" → "zero")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l")
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    """All languages merged: an ad's language is often not the site's, and words rarely clash."""
+    languages = json.loads(_NUMBER_WORDS_FILE.read_text(encoding="utf-8"))["languages"]
+    entries: dict[str, tuple[str, int]] = {}
+    homophones: dict[str, int] = {}
+    teen_prefixes: set[str] = set()
+    tens_phrases: dict[str, int] = {}
+
+    def add(word: str, entry: tuple[str, int]) -> None:
+        key = fold(word)
+        if entries.setdefault(key, entry) != entry:
+            raise ValueError(f"number word {word!r} has two meanings: {entries[key]} and {entry}")
+
+    for table in languages.values():
+        for name, kind in _TABLES:
+            for word, value in table[name].items():
+                add(word, (kind, value))
+        for word in table["connectors"]:
+            add(word, ("connector", 0))
+        for word in table["plus"]:
+            add(word, ("plus", 0))
+        homophones.update({fold(w): v for w, v in table["homophones"].items()})
+        teen_prefixes.update(fold(w) for w in table["teen_prefixes"])
+        tens_phrases.update({fold(w): v for w, v in table["tens_phrases"].items()})
+    longest = max(len(w) for w in [*entries, *homophones])
+    return _Lexicon(entries, homophones, frozenset(teen_prefixes), tens_phrases, longest)
+
+
+def parse_number_word(word: str, *, glued: bool) -> list[NumberWord] | None:
+    """Split `word` into number words ("fivefive", "vierunddreissig"), or None.
+
+    A word glued to a digit may also use homophones ("to0one") and digit-like letters
+    ("4O89"); a standalone word must be made of real number words only.
+    """
+    if len(word) > _MAX_WORD:
+        return None
+    lexicon = _lexicon()
+    # best[i] = fewest pieces covering word[:i]; fewer pieces prefer "too" over "to" + "o".
+    best: list[list[NumberWord] | None] = [[]] + [None] * len(word)
+    for start in range(len(word)):
+        done = best[start]
+        if done is None:
+            continue
+        for end in range(start + 1, min(len(word), start + lexicon.longest) + 1):
+            piece = _piece(word[start:end], lexicon, glued=glued)
+            current = best[end]
+            if piece is not None and (current is None or len(done) + 1 < len(current)):
+                best[end] = [*done, piece]
+    pieces = best[len(word)]
+    if not pieces or (len(pieces) > 1 and "connector" in (pieces[0].kind, pieces[-1].kind)):
+        return None
+    return pieces
+
+
+def _piece(text: str, lexicon: _Lexicon, *, glued: bool) -> NumberWord | None:
+    if glued and text in _HOMOGLYPHS:
+        return NumberWord(text, "homoglyph", int(_HOMOGLYPHS[text]))
+    key = fold(text)
+    entry = lexicon.entries.get(key)
+    if entry is not None:
+        return NumberWord(text, entry[0], entry[1])
+    if glued and key in lexicon.homophones:
+        return NumberWord(text, "homophone", lexicon.homophones[key])
+    return None
+
+
+def read_digits(words: Sequence[NumberWord]) -> str:
+    """Turn a sequence of number words into the digits they spell ("trente quatre" → "34")."""
+    lexicon = _lexicon()
+    pieces = _compose(list(words), lexicon)
+    out: list[str] = []
+    index = 0
+    while index < len(pieces):
+        piece, following = pieces[index], pieces[index + 1 : index + 2]
+        index += 1
+        if piece.kind == "plus":
+            out.extend("+" if not out else "")
+        elif piece.kind == "multiplier" and following and _is_single_digit(following[0]):
+            out.append(_digit_text(following[0]) * piece.value)
+            index += 1
+        elif piece.kind != "connector":
+            out.append(_digit_text(piece))
+    return "".join(out)
+
+
+def _compose(words: list[NumberWord], lexicon: _Lexicon) -> list[NumberWord]:
+    """Join two-word tens ("quatre vingt"), "dix-sept" and "tens [and] unit" into one piece."""
+    for rule in (_tens_phrase, _teen_prefix, _unit_and_tens, _tens_and_unit):
+        composed: list[NumberWord] = []
+        index = 0
+        while index < len(words):
+            joined, used = rule(words[index:], lexicon)
+            composed.append(joined)
+            index += used
+        words = composed
+    return words
+
+
+def _tens_phrase(words: list[NumberWord], lexicon: _Lexicon) -> tuple[NumberWord, int]:
+    if len(words) > 1:
+        phrase = f"{fold(words[0].text)} {fold(words[1].text)}"
+        if phrase in lexicon.tens_phrases:
+            return NumberWord(phrase, "tens", lexicon.tens_phrases[phrase]), 2
+    return words[0], 1
+
+
+def _teen_prefix(words: list[NumberWord], lexicon: _Lexicon) -> tuple[NumberWord, int]:
+    first = words[0]
+    if (
+        len(words) > 1
+        and fold(first.text) in lexicon.teen_prefixes
+        and words[1].kind == "unit"
+        and (7 <= words[1].value <= 9)
+    ):
+        return NumberWord(first.text, "teen", 10 + words[1].value), 2
+    return first, 1
+
+
+def _unit_and_tens(words: list[NumberWord], lexicon: _Lexicon) -> tuple[NumberWord, int]:
+    """German and Dutch put the unit first: "vierundzwanzig", "vierentwintig"."""
+    first = words[0]
+    if len(words) > 2 and first.kind == "unit" and words[1].kind == "connector" and words[2].kind == "tens":
+        return NumberWord(first.text, "number", words[2].value + first.value), 3
+    return first, 1
+
+
+def _tens_and_unit(words: list[NumberWord], lexicon: _Lexicon) -> tuple[NumberWord, int]:
+    first = words[0]
+    if first.kind != "tens" or len(words) < 2:
+        return first, 1
+    skip = 2 if words[1].kind == "connector" and len(words) > 2 else 1
+    second = words[skip]
+    # French 70 and 90 are 60 + 10..19 and 80 + 10..19 ("soixante-dix-huit").
+    teen_ok = first.value in (60, 80) and second.kind == "teen"
+    if (second.kind in ("unit", "homophone") and 1 <= second.value <= 9) or teen_ok:
+        return NumberWord(first.text, "number", first.value + second.value), skip + 1
+    return first, 1
+
+
+def _is_single_digit(word: NumberWord) -> bool:
+    return word.kind in ("unit", "homophone", "homoglyph") or (word.kind == "digits" and len(word.text) == 1)
+
+
+def _digit_text(word: NumberWord) -> str:
+    return word.text if word.kind == "digits" else str(word.value)
+
+
+__all__ = ["NumberWord", "deobfuscate_digits", "deobfuscate_with_offsets", "fold", "parse_number_word"]

@@ -1,0 +1,164 @@
+"""Hard limits: the child-sexual-abuse stop and the organ-trafficking flag (domain.md).
+
+`csam_suspected` returns a short reason code and never any of the text: the caller stops
+processing the page, stores nothing of it, alerts coordinators and points the reporter to the
+national police / INHOPE. It errs towards stopping — a false stop costs a coordinator a look,
+a miss costs far more — but ordinary adult-site wording ("18+ only", "19+", "adults only",
+"no minors") must not trigger it. The terms live in data/csam_terms.tsv.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+from extraction.indicators import ORGAN_CODE, compile_phrase, fold_text, lexicon_indicators
+from extraction.types import Indicator
+
+CSAM_TERM = "csam_term"
+MINOR_IN_SEXUAL_CONTEXT = "minor_in_sexual_context"
+AGE_UNDER_18_IN_SEXUAL_CONTEXT = "age_under_18_in_sexual_context"
+
+BLOOD_PRICE_WEIGHT = 1.0
+# Evidence for a blood group with a price names the rule, not the group: store no medical data.
+BLOOD_PRICE_EVIDENCE = "[blood group with a price]"
+
+_ADULT_AGE = 18
+_TITLE_MIN_AGE = 10  # "Anna 16 · Utrecht": below 10 a bare number after a name is rarely an age
+_WINDOW_WORDS = 4
+_CLAUSE_BREAK = re.compile(r"[.,;:!?\n()\[\]|·•–—]")
+_NUMBER = re.compile(r"(?<![\w])(\d{1,2})(?!\d)")
+# An ad title: a capitalised name, then the age, then a separator or the end of the line.
+_TITLE_AGE = re.compile(r"(?m)\b[A-ZÀ-Þ][a-zß-ÿ]+,?\s+\(?(\d{1,2})\)?\s*(?:[|·•–]|-\s|$)")
+_BLOOD_WORD = re.compile(r"(?i)(?<!\w)(?:blood|bloed|blut|sang|sangre|sangue|krew|krwi|s[aâ]nge|α[ίι]μα)\w*")
+_BLOOD_GROUP = re.compile(r"(?i)(?<![\w])(?:AB|A|B|O|0)\s?(?:rh\s?)?(?:[+\-−]|pos\w*|neg\w*)(?![\w+])")
+_PRICE = re.compile(
+    r"(?i)(?:[€$£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|\$|£|eur\w*|usd|dollar\w*|gbp|pln|zł|zl|lei|ron|chf)(?!\w))"
+)
+_BLOOD_WINDOW = 120
+
+
+@functools.cache
+def _terms() -> dict[str, tuple[re.Pattern[str], ...]]:
+    text = resources.files("extraction").joinpath("data", "csam_terms.tsv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    found: dict[str, list[re.Pattern[str]]] = {}
+    for line in lines[1:]:  # the first non-comment line is the header
+        kind, _language, term = (field.strip() for field in line.split("\t"))
+        found.setdefault(kind, []).append(compile_phrase(term))
+    return {kind: tuple(patterns) for kind, patterns in found.items()}
+
+
+def _unbounded(kind: str) -> tuple[re.Pattern[str], ...]:
+    # Age units may follow the digits without a space ("16yo"): drop the leading word boundary.
+    return tuple(re.compile(p.pattern.removeprefix(r"(?<!\w)")) for p in _terms().get(kind, ()))
+
+
+def _any(kind: str, folded: str) -> bool:
+    return any(p.search(folded) for p in _terms().get(kind, ()))
+
+
+def _ends_with(kind: str, folded: str) -> bool:
+    return any(re.search(p.pattern + r"\s*$", folded) for p in _terms().get(kind, ()))
+
+
+def _starts_with(kind: str, folded: str) -> bool:
+    return any(re.match(r"\s*" + p.pattern, folded) for p in _terms().get(kind, ()))
+
+
+def _clause_words(text: str, start: int, end: int, *, before: bool) -> str:
+    # The folded words next to a span, but never across a sentence or list separator.
+    if before:
+        words = fold_text(_CLAUSE_BREAK.split(text[max(0, start - 80) : start])[-1])[0].split()
+        return " ".join(words[-_WINDOW_WORDS:])
+    words = fold_text(_CLAUSE_BREAK.split(text[end : end + 80])[0])[0].split()
+    return " ".join(words[:_WINDOW_WORDS])
+
+
+def _stated_minor_age(text: str) -> bool:
+    folded, origin = fold_text(text)
+    units = _unbounded("age_unit")
+    for number in _NUMBER.finditer(folded):
+        age = int(number.group(1))
+        if not 0 < age < _ADULT_AGE:
+            continue
+        start = origin[number.start()]
+        before = _clause_words(text, start, start, before=True)
+        # Labels may stand across punctuation ("age: 16", "Anna here, 16 and …").
+        near = " ".join(fold_text(text[max(0, start - 30) : start])[0].split()[-3:])
+        unit = next((m for u in units if (m := u.match(folded, _skip_spaces(folded, number.end())))), None)
+        if unit is not None:
+            end = origin[unit.end() - 1] + 1
+        elif _ends_with("age_label", near) or _self_stated(text, origin, number, near):
+            end = origin[number.end() - 1] + 1
+        else:
+            continue
+        after = _clause_words(text, end, end, before=False)
+        if _ends_with("limit", before) or _any("limit", " ".join(before.split()[-2:])):
+            continue  # "under 16 years old", "from 16 years": a rule, not somebody's age
+        if _starts_with("after_age", after) or _any("family", before) or _any("family", after):
+            continue
+        return True
+    return any(_TITLE_MIN_AGE <= int(m.group(1)) < _ADULT_AGE for m in _TITLE_AGE.finditer(text))
+
+
+def _skip_spaces(folded: str, position: int) -> int:
+    while position < len(folded) and folded[position] == " ":
+        position += 1
+    return position
+
+
+def _self_stated(text: str, origin: list[int], number: re.Match[str], near: str) -> bool:
+    # "I am 16, …" / "Anna here, 16 and …": a bare number counts only if the clause ends there.
+    if not _ends_with("age_self", near):
+        return False
+    end = origin[number.end() - 1] + 1
+    rest = text[end:].lstrip(" ")
+    return not rest or bool(_CLAUSE_BREAK.match(rest)) or _starts_with("conjunction", fold_text(rest[:12])[0])
+
+
+def _minor_term(text: str) -> bool:
+    folded, origin = fold_text(text)
+    for pattern in _terms().get("minor", ()):
+        for match in pattern.finditer(folded):
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            before = _clause_words(text, start, start, before=True)
+            after = _clause_words(text, end, end, before=False)
+            if _any("negation", before) or _any("prohibition", after):
+                continue  # "no minors", "minors are not allowed"
+            return True
+    return False
+
+
+def csam_suspected(text: str) -> str | None:
+    """A reason code if `text` suggests sexual content involving a minor, else None.
+
+    Never returns or logs any part of the text.
+    """
+    folded = fold_text(text)[0]
+    if _any("csam_term", folded):
+        return CSAM_TERM
+    if not _any("context", folded):
+        return None
+    if _minor_term(text):
+        return MINOR_IN_SEXUAL_CONTEXT
+    if _stated_minor_age(text):
+        return AGE_UNDER_18_IN_SEXUAL_CONTEXT
+    return None
+
+
+def _blood_group_priced(text: str) -> bool:
+    for word in _BLOOD_WORD.finditer(text):
+        window = text[max(0, word.start() - 20) : word.end() + _BLOOD_WINDOW]
+        if _BLOOD_GROUP.search(window) and _PRICE.search(window):
+            return True
+    return False
+
+
+def organ_trafficking(text: str) -> list[Indicator]:
+    """Organ-trafficking indicators: sale/donor/transplant phrases, and a blood group with a price."""
+    found = lexicon_indicators(text, None, {ORGAN_CODE})
+    if _blood_group_priced(text):
+        found.append(Indicator(ORGAN_CODE, BLOOD_PRICE_WEIGHT, BLOOD_PRICE_EVIDENCE, "rule"))
+    return found

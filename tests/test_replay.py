@@ -1,0 +1,126 @@
+"""`hub replay` + `hub export` on the dev corpus, scored by the shared scorer (contracts.md)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import socket
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from bot.netguard import NetworkBlocked, network_blocked
+from tests.conftest import DEV_CORPUS, SHARED
+
+
+def scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score_corpus", SHARED / "tools" / "score_corpus.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not (DEV_CORPUS / "messages.jsonl").is_file():
+        pytest.skip(f"dev corpus not found at {DEV_CORPUS}")
+    work = tmp_path_factory.mktemp("replay")
+    db = f"sqlite:///{work / 'dev.db'}"
+    messages, warc = str(DEV_CORPUS / "messages.jsonl"), str(DEV_CORPUS / "pages.warc.gz")
+    assert run("replay", messages, "--warc", warc, "--db", db, "--quiet") == 0
+    assert run("export", "--format", "json", "--db", db, "--out", str(work / "first.json")) == 0
+    assert run("replay", messages, "--warc", warc, "--db", db, "--quiet") == 0
+    assert run("export", "--format", "json", "--db", db, "--out", str(work / "second.json")) == 0
+    first = json.loads((work / "first.json").read_text())
+    second = json.loads((work / "second.json").read_text())
+    return {"first": first, "second": second, "score": scorer().score(DEV_CORPUS, first), "db": db}
+
+
+def test_export_has_the_contract_fields(replayed: dict[str, Any]) -> None:
+    doc = replayed["first"]
+    assert {"generated_at", "findings", "networks", "participants", "counts"} <= doc.keys()
+    finding = doc["findings"][0]
+    assert {
+        "id",
+        "url",
+        "canonical_url",
+        "platform",
+        "platform_kind",
+        "reporter",
+        "reported_at",
+        "duplicate_reports",
+        "fetch",
+        "identifiers",
+        "indicators",
+        "thb_suspect",
+        "network",
+        "tags",
+    } <= finding.keys()
+    assert {"status", "final_url", "sha256", "fetched_at", "error"} <= finding["fetch"].keys()
+    assert set(doc["counts"]) >= {
+        "potential_victims",
+        "potential_perpetrators",
+        "platforms_checked",
+        "thb_urls",
+        "social_profiles",
+        "networks",
+    }
+    assert len(doc["participants"]) == 58  # everyone who posted
+
+
+def test_duplicates_and_first_reporters(replayed: dict[str, Any]) -> None:
+    score = replayed["score"]
+    assert score["pages_missed"] == 0 and score["pages_split"] == 0
+    assert score["first_reporter_acc"] >= 0.9
+    assert score["report_count_acc"] >= 0.9
+
+
+def test_nothing_forbidden_was_retrieved(replayed: dict[str, Any]) -> None:
+    assert replayed["score"]["forbidden_retrieved"] == 0
+    for finding in replayed["first"]["findings"]:
+        if ".onion" in finding["url"]:
+            assert finding["fetch"]["sha256"] is None
+
+
+def test_replaying_again_changes_nothing(replayed: dict[str, Any]) -> None:
+    first, second = dict(replayed["first"]), dict(replayed["second"])
+    first.pop("generated_at")
+    second.pop("generated_at")
+    assert first == second
+
+
+def test_the_guard_blocks_connections_and_lookups() -> None:
+    with network_blocked() as attempts:
+        with pytest.raises(NetworkBlocked):
+            socket.create_connection(("127.0.0.1", 9), timeout=1)
+        with pytest.raises(NetworkBlocked):
+            socket.getaddrinfo("example.com", 80)
+    assert len(attempts) == 2
+
+
+def test_a_malformed_line_is_reported_after_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        {
+            "ts": "2025-09-15T08:00:00+02:00",
+            "platform": "telegram",
+            "chat": "c",
+            "user": {"id": "tg:1", "name": "A", "country": "NL"},
+            "text": "/counts",
+        },
+        {"ts": "not a time", "platform": "telegram", "chat": "c", "user": {"id": "tg:1"}, "text": "x"},
+    ]
+    path = tmp_path / "m.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n{broken\n")
+    assert run("replay", str(path), "--db", f"sqlite:///{tmp_path / 'h.db'}") == 1
+    err = capsys.readouterr().err
+    assert "line 2" in err and "line 3" in err and "replayed 1 of 3" in err

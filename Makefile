@@ -10,7 +10,7 @@ PACKAGES := bot commands extraction deconfliction storage prompts
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,llm]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,7 +32,8 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/pip install --quiet -e '.[dev,llm,bench]'
+	$(BIN)/hub bench
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm

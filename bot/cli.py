@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -40,14 +41,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not settings.chat_enabled:
         print(
             "No chat tokens set (TELEGRAM_BOT_TOKEN / SLACK_BOT_TOKEN): starting the console chat on "
-            f"{settings.database_url}."
+            f"{args.db or settings.database_url}."
         )
         return cmd_chat(args)
-    print(
-        "Chat adapters are not built yet (see the Telegram and Slack issues); use `hub chat`.",
-        file=sys.stderr,
-    )
-    return 2
+    import asyncio
+
+    from bot.runner import run_all
+    from bot.wiring import build_hub
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    hub = build_hub(settings, database_url=args.db)
+    asyncio.run(run_all(hub, settings))
+    return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:

@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 ICONS = {"phone": "☎", "email": "✉", "wallet": "₿", "handle": "@"}
 
 
+def finding_buttons(finding_id: int) -> list[Button]:
+    """Buttons under a finding summary; each is a command line, so the registry checks the caller."""
+    return [
+        Button(f"/victim {finding_id}", "potential victim"),
+        Button(f"/perpetrator {finding_id}", "potential perpetrator"),
+        Button(f"/finding {finding_id}", "details"),
+        Button(f"/confirm {finding_id}", "confirm (coordinator)"),
+        Button(f"/reject {finding_id}", "reject (coordinator)"),
+    ]
+
+
 def has_links(text: str) -> bool:
     return bool(find_links(text))
 
@@ -65,13 +76,8 @@ def handle_paste(
     lines += _render_typed(typed, session=session)
     buttons: list[Button] = []
     for verdict in verdicts:
-        if verdict.finding is not None and verdict.new:
-            fid = verdict.finding.id
-            buttons += [
-                Button(f"tag:potential_victim:{fid}", "potential victim"),
-                Button(f"tag:potential_perpetrator:{fid}", "potential perpetrator"),
-                Button(f"finding:{fid}", "details"),
-            ]
+        if verdict.finding is not None and verdict.new and not verdict.finding.suppressed:
+            buttons += finding_buttons(verdict.finding.id or 0)
     ids = tuple(v.finding.id for v in verdicts if v.finding is not None and v.finding.id is not None)
     return Reply("\n".join(lines), buttons=tuple(buttons), thread_ref=inv.thread_ref, finding_ids=ids)
 

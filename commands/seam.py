@@ -51,7 +51,10 @@ def derived_message_key(platform: str, chat: str, user_id: str, ts: str, text: s
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    action: str  # e.g. "tag:potential_victim:12"
+    """A button under a reply. `action` is a command line (e.g. "/victim 12"): pressing it runs
+    that command as the presser, through the registry's role checks, like typing it."""
+
+    action: str
     label: str
 
 

@@ -131,7 +131,8 @@ def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | N
     result.identifiers = body_ids
     found = indicators.find_indicators(whole, parsed.language)
     found += safety.organ_trafficking(whole)
-    obscured = [i for i in body_ids if i.obscured]
+    # Research found an obscured *phone* predictive (JRSA/NIJ 2024); an obscured e-mail is common.
+    obscured = [i for i in body_ids if i.obscured and i.kind == "phone"]
     if obscured:
         found.append(indicators.obscured_contact_indicator(obscured[0].raw))
     result.indicators = found

@@ -44,12 +44,14 @@ _LINK = re.compile(
     re.IGNORECASE,
 )
 _SLACK_LABEL = re.compile(r"<[^<>|\s]+\|(?P<label>[^<>]*)>")
-_TRAILING = set(".,;:!?'\"*_…")
+# "_" is not here: Instagram names may end in one (instagram.com/anna_).
+_TRAILING = set(".,;:!?'\"*…")
 # Punctuation categories that end a sentence or close a quote, never a URL, except these
 # characters, which do end URLs (`/`, `#frag`, `?a=`, `%20`).
 _TRAILING_CATEGORIES = ("So", "Sk", "Cf", "Pf", "Pi", "Ps", "Pe", "Po")
 _URL_ENDINGS = set("/#%&-=@+~$")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+_OPENINGS = {opening: closing for closing, opening in _PAIRS.items()}
 
 
 @cache
@@ -59,19 +61,27 @@ def _suffixes() -> tldextract.TLDExtract:
 
 
 def _trimmed(candidate: str) -> str:
-    while candidate:
-        last = candidate[-1]
-        opening = _PAIRS.get(last)
-        if opening is not None:
+    # Counted once and updated per dropped character: trimming stays linear on long junk.
+    unmatched = {
+        closing: candidate.count(closing) - candidate.count(opening) for closing, opening in _PAIRS.items()
+    }
+    end = len(candidate)
+    while end:
+        last = candidate[end - 1]
+        if last in _PAIRS:
             # Keep a closing bracket only when the link itself opened it: wiki/Foo_(bar).
-            if candidate.count(last) <= candidate.count(opening):
-                return candidate
-        elif last not in _TRAILING and (
-            last in _URL_ENDINGS or unicodedata.category(last) not in _TRAILING_CATEGORIES
+            if unmatched[last] <= 0:
+                break
+            unmatched[last] -= 1
+        elif last in _TRAILING or (
+            last not in _URL_ENDINGS and unicodedata.category(last) in _TRAILING_CATEGORIES
         ):
-            return candidate
-        candidate = candidate[:-1]
-    return candidate
+            if last in _OPENINGS:
+                unmatched[_OPENINGS[last]] += 1
+        else:
+            break
+        end -= 1
+    return candidate[:end]
 
 
 def _without_slack_labels(text: str) -> str:

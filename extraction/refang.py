@@ -48,25 +48,31 @@ _SCHEME = re.compile(
 )
 _BACKSLASH = re.compile(r"\\(?=[.\[\]\(\)\{\}/])")
 _BRACKETED_WWW = re.compile(r"\[(www\d{0,3})\]", re.IGNORECASE)
-_BRACKETED_DOT = re.compile(rf"[ \t]*{_OPEN}+[ \t]*{_DOT_WORDS}[ \t]*{_CLOSE}+[ \t]*", re.IGNORECASE)
+# Each pattern that starts with a repeated class refuses to start inside a run of that class:
+# otherwise a long run of spaces or brackets costs quadratic time (a 20k-character paste).
+_RUN_START = r"(?<![ \t\[\(\{])"
+_BRACKETED_DOT = re.compile(
+    rf"{_RUN_START}[ \t]*{_OPEN}[ \t]*{_DOT_WORDS}[ \t]*{_CLOSE}[ \t]*", re.IGNORECASE
+)
 _HALF_BRACKET = re.compile(r"(?<=\w)(?:\]\.\[|\[\.|\.\]|\[dot|dot\])(?=\w)", re.IGNORECASE)
 _HALF_SLASH = re.compile(r"(?<=\w)\[/(?=\w)")
 _BRACKETED_SEPARATOR = re.compile(r"\[(:|/|-)\]|\((/)\)|\{(/)\}")
-_BRACKETED_AT = re.compile(rf"[ \t]*{_OPEN}+[ \t]*{_AT_WORDS}[ \t]*{_CLOSE}+[ \t]*", re.IGNORECASE)
+_BRACKETED_AT = re.compile(rf"{_RUN_START}[ \t]*{_OPEN}[ \t]*{_AT_WORDS}[ \t]*{_CLOSE}[ \t]*", re.IGNORECASE)
 _DASH_DOT = re.compile(r"(?<=[^\W_])-dot-(?=[^\W_])", re.IGNORECASE)
 # Inside a URL with a scheme, spaces before a dot, spaced " . " or a spelled " dot " join labels.
 _SPACED_HOST = re.compile(
-    r"(?P<head>[a-z][a-z0-9+.-]*://)"
+    r"(?P<head>(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,15}://)"
     r"(?P<host>[\w-]+(?:(?:[ \t]+\.[ \t]*|\.|[ \t]+dot[ \t]+)[\w-]+)+)"
     r"(?P<slash>[ \t]+/)?",
     re.IGNORECASE,
 )
 
-_EMAIL_JUNK = r"[\s\[\]\(\)\{\}]*"
-_EMAIL_AT = re.compile(rf"{_EMAIL_JUNK}(?:@|(?<![^\W_])(?:at|arroba|et)(?![^\W_])){_EMAIL_JUNK}", re.I)
-_EMAIL_DOT = re.compile(
-    rf"{_EMAIL_JUNK}(?:\.|(?<![^\W_])(?:dot|punto|punkt|point)(?![^\W_])){_EMAIL_JUNK}", re.I
-)
+_EMAIL_JUNK = r"(?<![\s\[\]\(\)\{\}])[\s\[\]\(\)\{\}]*"
+# A spelled-out "at"/"dot" counts only between spaces or brackets: "kate.at.home@…" is a name.
+_EMAIL_AT_WORD = r"(?<=[\s\[\]\(\)\{\}])(?:at|arroba|et)(?=[\s\[\]\(\)\{\}])"
+_EMAIL_DOT_WORD = r"(?<=[\s\[\]\(\)\{\}])(?:dot|punto|punkt|point)(?=[\s\[\]\(\)\{\}])"
+_EMAIL_AT = re.compile(rf"{_EMAIL_JUNK}(?:@|{_EMAIL_AT_WORD}){_EMAIL_JUNK}", re.IGNORECASE)
+_EMAIL_DOT = re.compile(rf"{_EMAIL_JUNK}(?:\.|{_EMAIL_DOT_WORD}){_EMAIL_JUNK}", re.IGNORECASE)
 _EMAIL_GLUED_DOT = re.compile(r"(?<=[a-z0-9])DOT(?=[a-z0-9])")
 
 _DEFANG_SCHEMES = {"http": "hxxp", "https": "hxxps", "ftp": "fxp", "ftps": "fxps"}

@@ -286,3 +286,21 @@ class Alert(SQLModel, table=True):
     subject: str = Field(default="", max_length=255)
     detail: str = Field(default="", max_length=500)
     acknowledged_by: str | None = Field(default=None, max_length=128)
+
+
+class FindingEnrichment(SQLModel, table=True):
+    """What the optional LLM said about a finding, with the model and prompt version that said it."""
+
+    __tablename__ = "finding_enrichments"
+
+    finding_id: int = Field(primary_key=True, foreign_key="findings.id")
+    status: str = Field(default="pending", max_length=16)  # pending | done | failed | timeout | skipped
+    model: str = Field(default="", max_length=128)
+    prompt_version: str = Field(default="", max_length=32)
+    language: str | None = Field(default=None, max_length=8)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    translation: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    platform_kind_guess: str | None = Field(default=None, max_length=32)
+    confidence: float | None = None
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime

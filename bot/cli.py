@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -46,10 +45,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         return cmd_chat(args)
     import asyncio
 
+    from bot.logsafe import configure_logging
     from bot.runner import run_all
     from bot.wiring import build_hub
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     hub = build_hub(settings, database_url=args.db)
     asyncio.run(run_all(hub, settings))
     return 0

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -14,7 +17,10 @@ from commands.registry import Registry
 from commands.seam import Invocation, Reply
 from extraction.fetch import Fetcher
 from storage import audit, participants, submissions
-from storage.models import Participant
+from storage.models import Participant, Submission
+
+if TYPE_CHECKING:
+    from commands.enrich import Enricher
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +37,7 @@ class HubConfig:
     max_message_chars: int = 20_000
     max_links_per_message: int = 20
     undo_window: timedelta = timedelta(minutes=30)
+    messages_per_minute: int = 30  # per participant, live chats only
     operator_vouches: bool = False  # replay: the file's chats are allowed, its users registered
 
 
@@ -45,6 +52,9 @@ class Hub:
     registry: Registry
     config: HubConfig = field(default_factory=HubConfig)
     clock: Callable[[], datetime] = utc_now
+    enricher: Enricher | None = None  # the optional LLM's second opinion, after the verdict
+    _claims: set[int] = field(default_factory=set, init=False, repr=False)
+    _claims_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -74,6 +84,7 @@ class Hub:
                 assert command is not None
                 return [command.fn(self, inv, None)]
             participants.ensure_chat(inv.chat_id, platform=inv.platform, allowed=True, session=session)
+            flooding = self._flooding(participant.id, session=session)
             submission, first_delivery = submissions.record_submission(
                 message_key=inv.message_key,
                 platform=inv.platform,
@@ -84,17 +95,31 @@ class Hub:
                 received_at=self.clock(),
                 session=session,
             )
+            if first_delivery and flooding:
+                slow = (
+                    f"Slow down: more than {self.config.messages_per_minute} messages in a minute. "
+                    "This one is kept but was not checked; paste it again in a minute."
+                )
+                submissions.finish_submission(
+                    submission,
+                    status="refused",
+                    reply=slow,
+                    error="rate limited",
+                    at=self.clock(),
+                    session=session,
+                )
             session.commit()  # stored before anything slow happens
-            if not first_delivery and submission.status != "received":
-                return [Reply(submission.reply, repeat=True)] if submission.reply else []
+            if (not first_delivery and submission.status != "received") or submission.status == "refused":
+                return [Reply(submission.reply, repeat=not first_delivery)] if submission.reply else []
         return [self.process(inv, submission.id or 0)]
 
     def process(self, inv: Invocation, submission_id: int) -> Reply:
         """Run the work of one stored submission and mark it done (or failed, with the reason)."""
         from commands import paste
 
-        with self.session() as session:
-            submission = submissions.get_submission(submission_id, session=session)
+        with self.session() as session, self._claimed(submission_id, session=session) as submission:
+            if submission is None:  # another worker has it, or it is finished already
+                return Reply("This message is already being processed.", repeat=True)
             participant = session.get(Participant, submission.participant_id)
             assert participant is not None
             command = self.registry.get(inv.command) if inv.command else None
@@ -107,6 +132,7 @@ class Hub:
                 log.exception("submission %s failed", submission_id)
                 session.rollback()
                 submission = submissions.get_submission(submission_id, session=session)
+                submission.attempts += 1
                 submissions.finish_submission(
                     submission, status="failed", reply=None, error=repr(exc), at=self.clock(), session=session
                 )
@@ -123,6 +149,28 @@ class Hub:
             )
             session.commit()
             return reply
+
+    @contextmanager
+    def _claimed(self, submission_id: int, *, session: Session) -> Iterator[Submission | None]:
+        """Hold the right to process one submission.
+
+        PostgreSQL: a row lock (FOR UPDATE SKIP LOCKED) for the transaction, so several workers
+        never process one message twice and a killed worker's lock dies with its connection.
+        SQLite (one process): an in-process set of submissions being worked on.
+        """
+        if session.get_bind().dialect.name == "postgresql":
+            yield submissions.claim_for_update(submission_id, session=session)
+            return
+        with self._claims_lock:
+            if submission_id in self._claims:
+                yield None
+                return
+            self._claims.add(submission_id)
+        try:
+            yield submissions.claim_for_update(submission_id, session=session)
+        finally:
+            with self._claims_lock:
+                self._claims.discard(submission_id)
 
     def _run_command(self, inv: Invocation, command: object, participant: Participant) -> Reply:
         from commands.registry import Command
@@ -156,6 +204,15 @@ class Hub:
                     )
                 )
         return [(inv, self.process(inv, submission_id)) for inv, submission_id in work]
+
+    def _flooding(self, participant_id: str, *, session: Session) -> bool:
+        if self.config.operator_vouches:
+            return False  # a replay feeds a whole week in seconds
+        since = self.clock() - timedelta(minutes=1)
+        return (
+            submissions.received_since(participant_id, since, session=session)
+            >= self.config.messages_per_minute
+        )
 
     def is_coordinator(self, participant: Participant) -> bool:
         return participant.role == "coordinator" or participant.id in self.config.coordinators

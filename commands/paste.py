@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from commands.deconflict import Deconfliction, deconflict
+from commands.enrich import EnrichmentRequest
 from commands.seam import Button, Invocation, Reply
 from commands.wording import ago, ordinal, short
 from deconfliction.canonical import canonical_url
@@ -15,6 +16,7 @@ from extraction.analyse import PageAnalysis, analyse_page, identifiers_in, regio
 from extraction.links import find_links
 from extraction.refang import defang
 from extraction.types import FetchResult, Identifier, Link
+from extraction.unicode_safety import clean_text
 from storage import findings as store
 from storage import identifiers as id_store
 from storage.models import Finding, Participant
@@ -58,14 +60,15 @@ def handle_paste(
     hub: Hub, inv: Invocation, participant: Participant, submission_id: int, *, session: Session
 ) -> Reply:
     """Every link in the message through fetch, extraction and deconfliction; one reply."""
+    cleaned = clean_text(inv.text[: hub.config.max_message_chars])
     links = find_links(
-        inv.text, allow_private=hub.config.allow_private_targets, tor_proxy=hub.config.tor_proxy
+        cleaned.text, allow_private=hub.config.allow_private_targets, tor_proxy=hub.config.tor_proxy
     )
     limit = hub.config.max_links_per_message
     verdicts = [
         _one_link(hub, inv, participant, submission_id, link, session=session) for link in links[:limit]
     ]
-    typed = _typed_identifiers(inv, links, participant)
+    typed = _typed_identifiers(cleaned.text, links, participant)
     if typed:
         id_store.attach_to_submission(submission_id, [(i.kind, i.value) for i in typed], session=session)
     lines = [line for verdict in verdicts for line in _render(verdict, inv, participant, session=session)]
@@ -74,6 +77,10 @@ def handle_paste(
             f"Only the first {limit} links were processed; paste the other {len(links) - limit} again."
         )
     lines += _render_typed(typed, session=session)
+    if cleaned.note:
+        lines.append(cleaned.note)
+    if len(inv.text) > hub.config.max_message_chars:
+        lines.append(f"Only the first {hub.config.max_message_chars} characters were checked.")
     buttons: list[Button] = []
     for verdict in verdicts:
         if verdict.finding is not None and verdict.new and not verdict.finding.suppressed:
@@ -82,8 +89,7 @@ def handle_paste(
     return Reply("\n".join(lines), buttons=tuple(buttons), thread_ref=inv.thread_ref, finding_ids=ids)
 
 
-def _typed_identifiers(inv: Invocation, links: list[Link], participant: Participant) -> list[Identifier]:
-    text = inv.text
+def _typed_identifiers(text: str, links: list[Link], participant: Participant) -> list[Identifier]:
     for link in links:
         text = text.replace(link.raw, " ")
     return identifiers_in(text, (), region_hints("", None, participant.country), source="message")
@@ -137,6 +143,12 @@ def _one_link(
                     at=inv.ts,
                     session=session,
                 )
+                if hub.enricher is not None and fetched.outcome == "ok":
+                    # Starts after this transaction commits; the verdict below never waits for it.
+                    request = EnrichmentRequest.for_page(
+                        finding.id or 0, link.url, verdict.analysis, inv.thread_ref
+                    )
+                    hub.enricher.submit(request, session=session)
     verdict.finding = finding
     store.add_report(
         finding,

@@ -77,3 +77,25 @@ def get_submission(submission_id: int, *, session: Session) -> Submission:
     if submission is None:
         raise LookupError(f"submission {submission_id} does not exist")
     return submission
+
+
+def claim_for_update(submission_id: int, *, session: Session) -> Submission | None:
+    """The submission if it still needs work and no other transaction holds it (PostgreSQL
+    skips rows locked by another worker; SQLite has one writer and ignores the clause)."""
+    stmt = (
+        select(Submission)
+        .where(Submission.id == submission_id, col(Submission.status).in_(("received", "failed")))
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.exec(stmt).first()
+
+
+def received_since(participant_id: str, since: datetime, *, session: Session) -> int:
+    """How many messages a participant sent since `since` (wall clock of arrival)."""
+    from sqlalchemy import func
+
+    stmt = select(func.count()).where(
+        Submission.participant_id == participant_id, Submission.received_at >= since
+    )
+    return int(session.exec(stmt).one())

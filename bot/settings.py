@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_allow_remote: bool = False
+    llm_timeout_s: float = Field(default=20.0, gt=0)
+    llm_redact: bool = True
     console_user: str = "console:me"
     console_name: str = "Console user"
     console_country: str | None = None

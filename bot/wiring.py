@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from bot.settings import Settings
 from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
+from commands.enrich import Enricher
+from commands.hub import Hub, HubConfig, utc_now
 from extraction.archive import WarcArchive
+from extraction.evidence import EvidenceWarc
 from extraction.fetch import Fetcher, FetchPolicy, NetworkFetcher
+from extraction.llm import ChatLlm, LlmConfig, LlmRefused
 from storage.engine import make_engine, upgrade
 
 
@@ -32,7 +37,8 @@ def network_fetcher(settings: Settings) -> NetworkFetcher:
             allow_private=settings.fetch_allow_private,
             proxy=settings.fetch_proxy,
             tor_proxy=settings.fetch_tor_proxy,
-        )
+        ),
+        evidence=EvidenceWarc(Path(settings.evidence_warc)) if settings.evidence_warc else None,
     )
 
 
@@ -52,4 +58,31 @@ def build_hub(
         fetcher=fetcher,
         registry=load_registry(),
         config=hub_config(settings, operator_vouches=operator_vouches),
+        enricher=llm_enricher(settings, engine),
     )
+
+
+def llm_config(settings: Settings) -> LlmConfig | None:
+    """The LLM settings as plain values, or None when no model is configured."""
+    if not settings.llm_model:
+        return None
+    return LlmConfig(
+        model=settings.llm_model,
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        allow_remote=settings.llm_allow_remote,
+        timeout_s=settings.llm_timeout_s,
+    )
+
+
+def llm_enricher(settings: Settings, engine: Engine) -> Enricher | None:
+    """The optional LLM's enricher; a refused endpoint stops the start with a clear message
+    rather than quietly running without the model someone configured."""
+    config = llm_config(settings)
+    if config is None:
+        return None
+    try:
+        llm = ChatLlm(config)
+    except LlmRefused as exc:
+        raise SystemExit(f"hub: bad settings — LLM: {exc}") from None
+    return Enricher(engine, llm, clock=utc_now, redact_identifiers=settings.llm_redact)

@@ -10,6 +10,7 @@ from commands.scoring import standings
 from commands.seam import Invocation, Reply
 from storage import audit, participants
 from storage.models import Participant
+from storage.tallies import backlog
 
 if TYPE_CHECKING:
     from commands.hub import Hub
@@ -74,11 +75,12 @@ def join(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
 
 @command("status")
 def status(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
-    """Your findings, points and rank, and the team's totals."""
+    """Your findings, points, rank and open work, and the team's totals."""
     assert participant is not None
     with hub.session() as session:
         rows = standings(session=session)
         totals = outcomes(session=session)
+        open_work = backlog(participant.id, session=session)
     rank = next((n for n, row in enumerate(rows, 1) if row.participant_id == participant.id), None)
     mine = rows[rank - 1] if rank else None
     lines = [f"{participant.name} ({participant.country})"]
@@ -88,8 +90,15 @@ def status(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
             f"{mine.points:g} points — rank {rank} of {len(rows)}"
         )
     lines.append(
-        f"• Team: {totals.findings} findings, {totals.thb_urls} THB URLs, "
-        f"{totals.networks} networks, {len(rows)} participants"
+        f"• open: {open_work.uncorroborated} of your findings not yet corroborated by anyone, "
+        f"{open_work.corroborated_by_others} corroborated; "
+        f"{open_work.awaiting_judgement} THB-suspect awaiting a coordinator"
+    )
+    points = sum(row.points for row in rows)
+    lines.append(
+        f"• Team: {totals.findings} findings, {points:g} points, {totals.thb_urls} THB URLs, "
+        f"{totals.networks} networks, {len(rows)} participants; "
+        f"{open_work.team_awaiting_judgement} THB-suspect findings awaiting a coordinator"
     )
     return Reply("\n".join(lines))
 

@@ -6,6 +6,16 @@ from commands.registry import REGISTRY, Registry
 
 
 def load_registry() -> Registry:
-    import commands.basics  # noqa: F401
+    import commands.basics
+    import commands.coordination
+    import commands.digest
+    import commands.findings_view
+    import commands.freeze
+    import commands.judging
+    import commands.leaderboard
+    import commands.lookup
+    import commands.networks_view
+    import commands.tags
+    import commands.undo  # noqa: F401
 
     return REGISTRY

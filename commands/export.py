@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from commands.export_filters import ExportFilter, apply_filter
 from commands.outcomes import outcomes
 from commands.scoring import standings
 from storage import findings as store
@@ -14,7 +15,7 @@ from storage import identifiers as id_store
 from storage import networks
 from storage.models import Finding, Tag
 
-FORMATS = ("json",)
+FORMATS = ("json", "csv", "misp", "stix", "warc")
 
 
 def iso(value: datetime | None) -> str | None:
@@ -25,9 +26,16 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat()
 
 
-def export_document(*, session: Session, now: datetime | None = None) -> dict[str, Any]:
-    """The JSON export: findings, networks, participants, counts."""
-    rows = store.all_findings(session=session)
+def export_document(
+    *, session: Session, now: datetime | None = None, only: ExportFilter | None = None
+) -> dict[str, Any]:
+    """The JSON export: findings, networks, participants, counts.
+
+    With a filter, `findings` holds the findings that pass it and `networks` only those
+    findings (so every id the document names is in it); participants and counts stay
+    operation-wide.
+    """
+    rows = apply_filter(store.all_findings(session=session), only, session=session)
     ids = [f.id or 0 for f in rows]
     reports = store.reports_by_finding(ids, session=session)
     identifiers = id_store.identifiers_by_finding(session=session)

@@ -111,7 +111,8 @@ class Hub:
             session.commit()  # stored before anything slow happens
             if (not first_delivery and submission.status != "received") or submission.status == "refused":
                 return [Reply(submission.reply, repeat=not first_delivery)] if submission.reply else []
-        return [self.process(inv, submission.id or 0)]
+        reply = self.process(inv, submission.id or 0)
+        return [reply] if reply.text or reply.image else []  # chat without links gets no answer
 
     def process(self, inv: Invocation, submission_id: int) -> Reply:
         """Run the work of one stored submission and mark it done (or failed, with the reason)."""

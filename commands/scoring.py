@@ -1,14 +1,32 @@
-"""Scoring, documented in one place (dedup-aware).
+"""Scoring, documented in one place (dedup-aware). Computed in SQL by `storage/tallies.py`.
 
-* A new finding (the first report of a canonical URL) scores NEW_FINDING.
-* If the hub judges it THB-suspect, SUSPECT_BONUS more; if a coordinator confirms it,
-  CONFIRMED_BONUS more; a rejected finding scores nothing.
-* Corroborating someone else's finding (a duplicate report) scores CORROBORATION: it is
-  useful, but finding the same ad five times must not pay five times.
-* Ties are broken by who reached the score first (the time of their last scoring report).
+Points are counted per participant and finding, from live (not retracted) reports:
+
+* The owner of a finding — the participant whose report came first by message time; after an
+  /undo of the first report, the next report's participant — scores NEW_FINDING for it,
+  once, however often they paste it again (self-corroboration scores nothing).
+* If the hub judges the finding THB-suspect, SUSPECT_BONUS more; if a coordinator confirms it,
+  CONFIRMED_BONUS more.
+* LINK_BONUS more when the finding, at the moment it was reported, shared an identifier
+  (phone, e-mail, wallet, handle — not mere copied ad text) with an earlier finding: a
+  `finding_links` row whose `finding_b` (the later finding) is this one. It is paid once per
+  finding, however many identifiers or earlier findings it links to, and it disappears when a
+  coordinator /ignores the identifier (noise never pays).
+* Corroborating someone else's finding (reporting it after them) scores CORROBORATION, once
+  per finding: useful, but finding the same ad five times must not pay five times.
+* A rejected finding scores nothing, for its owner and its corroborators alike.
+* Ties are broken by who reached the score first: the earliest time of the participant's
+  last point-scoring report wins.
+* A country's total is the sum of its participants' points; ties go to the country whose
+  last scoring report came first.
+* During a leaderboard freeze, participants see the standings from reports and links made up
+  to the freeze time (judgements are applied as they are now: they are not time-stamped).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -17,6 +35,7 @@ from storage import tallies
 NEW_FINDING = 10.0
 SUSPECT_BONUS = 5.0
 CONFIRMED_BONUS = 10.0
+LINK_BONUS = 3.0
 CORROBORATION = 1.0
 
 WEIGHTS = tallies.Weights(
@@ -24,19 +43,39 @@ WEIGHTS = tallies.Weights(
     suspect_bonus=SUSPECT_BONUS,
     confirmed_bonus=CONFIRMED_BONUS,
     corroboration=CORROBORATION,
+    link_bonus=LINK_BONUS,
 )
 
 
-def standings(*, session: Session) -> list[tallies.Standing]:
-    return tallies.standings(WEIGHTS, session=session)
+@dataclass(frozen=True, slots=True)
+class CountryTotal:
+    country: str
+    points: float
+    participants: int
+    findings: int
+
+
+def standings(*, session: Session, as_of: datetime | None = None) -> list[tallies.Standing]:
+    """Every participant, best first; `as_of` gives the standings of a freeze."""
+    return tallies.standings(WEIGHTS, session=session, as_of=as_of)
 
 
 def country_totals(rows: list[tallies.Standing]) -> list[tuple[str, float, int]]:
-    """(country, points, participants) ordered by points."""
-    totals: dict[str, list[float]] = {}
+    """(country, points, participants), best first — the shape the digest reads."""
+    return [(c.country, c.points, c.participants) for c in country_standings(rows)]
+
+
+def country_standings(rows: list[tallies.Standing]) -> list[CountryTotal]:
+    """Countries best first, from the participants' standings (one row per participant)."""
+    points: dict[str, float] = {}
+    members: dict[str, int] = {}
+    findings: dict[str, int] = {}
+    reached: dict[str, str] = {}
     for row in rows:
-        entry = totals.setdefault(row.country, [0.0, 0.0])
-        entry[0] += row.points
-        entry[1] += 1
-    ordered = sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return [(country, pts, int(n)) for country, (pts, n) in ordered]
+        points[row.country] = points.get(row.country, 0.0) + row.points
+        members[row.country] = members.get(row.country, 0) + 1
+        findings[row.country] = findings.get(row.country, 0) + row.findings
+        if row.points > 0:
+            reached[row.country] = max(reached.get(row.country, ""), row.reached_at)
+    order = sorted(points, key=lambda c: (-points[c], reached.get(c, "9999"), c))
+    return [CountryTotal(c, points[c], members[c], findings[c]) for c in order]

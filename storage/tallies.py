@@ -1,14 +1,18 @@
-"""Aggregate queries: the outcome counts and per-participant point totals."""
+"""Aggregate queries: the outcome counts and per-participant point totals, all in SQL.
+
+The rules behind the numbers are documented once, in `commands/scoring.py`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import and_, case, distinct, func, union
+from sqlalchemy import ColumnElement, and_, case, distinct, func, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage.models import Finding, Participant, PlatformCheck, Report, Tag
+from storage.models import Finding, FindingLink, Identifier, Participant, PlatformCheck, Report, Tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +21,7 @@ class Weights:
     suspect_bonus: float
     confirmed_bonus: float
     corroboration: float
+    link_bonus: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,31 +69,64 @@ def findings_of_kind(kind: str, *, session: Session) -> int:
     return int(session.exec(stmt).one())
 
 
-def standings(weights: Weights, *, session: Session) -> list[Standing]:
-    """Every participant's points; ties broken by who reached the score first."""
-    is_first = and_(
-        col(Report.participant_id) == col(Finding.reporter_id), col(Report.ts) == col(Finding.reported_at)
+def standings(weights: Weights, *, session: Session, as_of: datetime | None = None) -> list[Standing]:
+    """Every participant's points (see commands/scoring.py); ties broken by who reached the score first.
+
+    `as_of` (a leaderboard freeze) counts only reports and links made up to that time.
+    """
+    live: list[ColumnElement[bool]] = [col(Report.retracted).is_(False)]
+    if as_of is not None:
+        live.append(col(Report.ts) <= as_of)
+    # One row per participant and finding: reporting the same ad again never pays again.
+    pair = (
+        sa_select(
+            col(Report.participant_id).label("pid"),
+            col(Report.finding_id).label("fid"),
+            func.min(col(Report.ts)).label("ts"),
+        )
+        .where(*live)
+        .group_by(col(Report.participant_id), col(Report.finding_id))
+        .subquery()
     )
+    linking: list[ColumnElement[bool]] = [col(Identifier.ignored).is_(False), col(FindingLink.kind) != "text"]
+    if as_of is not None:
+        linking.append(col(FindingLink.created_at) <= as_of)
+    linked = (
+        sa_select(col(FindingLink.finding_b).label("fid"))
+        .join(
+            Identifier,
+            and_(
+                col(Identifier.kind) == col(FindingLink.kind), col(Identifier.value) == col(FindingLink.value)
+            ),
+        )
+        .where(*linking)
+        .distinct()
+        .subquery()
+    )
+    owner = pair.c.pid == col(Finding.reporter_id)
     rejected = func.coalesce(col(Finding.judgement), "") == "rejected"
     points = case(
         (rejected, 0.0),
         (
-            is_first,
+            owner,
             weights.new_finding
             + case((col(Finding.thb_suspect).is_(True), weights.suspect_bonus), else_=0.0)
-            + case((col(Finding.judgement) == "confirmed", weights.confirmed_bonus), else_=0.0),
+            + case((col(Finding.judgement) == "confirmed", weights.confirmed_bonus), else_=0.0)
+            + case((linked.c.fid.is_not(None), weights.link_bonus), else_=0.0),
         ),
         else_=weights.corroboration,
     )
-    per_report = (
-        select(
-            col(Report.participant_id).label("pid"),
+    per_pair = (
+        sa_select(
+            pair.c.pid.label("pid"),
             points.label("points"),
-            case((is_first, 1), else_=0).label("first"),
-            col(Report.ts).label("ts"),
+            case((owner, 1), else_=0).label("owned"),
+            case((owner, 0), else_=1).label("corroborated"),
+            pair.c.ts.label("ts"),
         )
-        .join(Finding, col(Finding.id) == col(Report.finding_id))
-        .where(col(Report.retracted).is_(False))
+        .select_from(pair)
+        .join(Finding, col(Finding.id) == pair.c.fid)
+        .outerjoin(linked, linked.c.fid == pair.c.fid)
         .subquery()
     )
     stmt = (
@@ -96,20 +134,54 @@ def standings(weights: Weights, *, session: Session) -> list[Standing]:
             col(Participant.id),
             col(Participant.name),
             col(Participant.country),
-            func.coalesce(func.sum(per_report.c.points), 0.0),
-            func.coalesce(func.sum(per_report.c.first), 0),
-            func.count(per_report.c.pid),
-            func.max(per_report.c.ts),
+            func.coalesce(func.sum(per_pair.c.points), 0.0),
+            func.coalesce(func.sum(per_pair.c.owned), 0),
+            func.coalesce(func.sum(per_pair.c.corroborated), 0),
+            func.max(case((per_pair.c.points > 0, per_pair.c.ts), else_=None)),
         )
         .select_from(Participant)
-        .outerjoin(per_report, per_report.c.pid == col(Participant.id))
+        .outerjoin(per_pair, per_pair.c.pid == col(Participant.id))
         .group_by(col(Participant.id), col(Participant.name), col(Participant.country))
     )
     rows = []
-    for pid, name, country, pts, firsts, reports, last in session.execute(stmt):
+    for pid, name, country, pts, owned, corroborated, last in session.execute(stmt):
         reached = last.isoformat() if hasattr(last, "isoformat") else str(last or "9999")
-        rows.append(
-            Standing(pid, name, country, float(pts), int(firsts), int(reports) - int(firsts), reached)
-        )
+        rows.append(Standing(pid, name, country, float(pts), int(owned), int(corroborated), reached))
     rows.sort(key=lambda s: (-s.points, s.reached_at, s.participant_id))
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What still waits for people: corroboration by others and a coordinator's judgement."""
+
+    corroborated_by_others: int  # own findings someone else has reported too
+    uncorroborated: int  # own findings nobody else has reported yet
+    awaiting_judgement: int  # own THB-suspect findings neither confirmed nor rejected
+    team_awaiting_judgement: int
+
+
+def backlog(participant_id: str, *, session: Session) -> Backlog:
+    others = (
+        select(Report.finding_id)
+        .where(Report.participant_id != participant_id, col(Report.retracted).is_(False))
+        .distinct()
+    )
+    owned = select(func.count()).select_from(Finding).where(Finding.reporter_id == participant_id)
+    corroborated = int(session.exec(owned.where(col(Finding.id).in_(others))).one())
+    total = int(session.exec(owned).one())
+    unjudged = [col(Finding.thb_suspect).is_(True), col(Finding.judgement).is_(None)]
+    mine = int(session.exec(owned.where(*unjudged)).one())
+    team = int(session.exec(select(func.count()).select_from(Finding).where(*unjudged)).one())
+    return Backlog(corroborated, total - corroborated, mine, team)
+
+
+def findings_per_day(*, session: Session) -> list[tuple[str, str, int]]:
+    """(UTC day "YYYY-MM-DD", platform kind, findings first reported that day), oldest first."""
+    day = func.date(col(Finding.reported_at))
+    stmt = (
+        sa_select(day, col(Finding.platform_kind), func.count())
+        .group_by(day, col(Finding.platform_kind))
+        .order_by(day, col(Finding.platform_kind))
+    )
+    return [(str(d), kind, int(n)) for d, kind, n in session.execute(stmt)]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from commands.history import flag_multiple_cities
 from deconfliction import neardup, noise
 from storage import identifiers as id_store
 from storage import networks
@@ -35,6 +36,7 @@ class Deconfliction:
     copies: list[Copy] = field(default_factory=list)
     silenced: list[tuple[str, str, str]] = field(default_factory=list)  # kind, value, why
     network: int | None = None
+    multiple_cities: list[int] = field(default_factory=list)  # findings that gained the indicator
 
 
 def deconflict(
@@ -70,4 +72,5 @@ def deconflict(
         networks.store_text_print(finding_id, text.shingles, text.bands, session=session)
     if linked:
         result.network = networks.join([finding_id, *sorted(linked)], at=at, session=session)
+    result.multiple_cities = flag_multiple_cities(finding_id, session=session)
     return result

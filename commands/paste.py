@@ -181,6 +181,7 @@ def _store_analysis(
     finding.suppressed = analysis.suppressed
     if analysis.suppressed is None:
         finding.title, finding.language = analysis.title[:500] or None, analysis.language
+        finding.city = analysis.city
         finding.thb_score, finding.thb_suspect = analysis.thb_score, analysis.thb_suspect
     else:
         finding.sha256 = None  # nothing of a suppressed page is kept, not even its fingerprint

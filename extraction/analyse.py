@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from extraction import emails, handles, indicators, page, phones, platforms, safety, suspect, wallets
+from extraction import cities, emails, handles, indicators, page, phones, platforms, safety, suspect, wallets
 from extraction.types import FetchResult, Identifier, Indicator
 
 # Where a page's language hints at the country whose national phone format it uses.
@@ -54,6 +54,7 @@ class PageAnalysis:
     platform_kind: str
     title: str = ""
     language: str | None = None
+    city: str | None = None
     identifiers: list[Identifier] = field(default_factory=list)
     furniture: list[Identifier] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
@@ -120,6 +121,7 @@ def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | N
         result.suppressed = reason
         return result
     result.title, result.language, result.body = parsed.title, parsed.language, parsed.body
+    result.city = cities.find_city(parsed.title, parsed.body)
     result.platform_kind = platforms.platform_kind(where, parsed)
     regions = region_hints(where, parsed.language, participant_country)
     body_ids = identifiers_in(whole, parsed.links, regions)

@@ -55,3 +55,15 @@ def thb_score(indicators: Sequence[Indicator], *, obscured_contact: bool, platfo
 def is_thb_suspect(score: float) -> bool:
     """Whether a score is high enough to flag the finding as THB-suspect."""
     return score >= THB_SUSPECT_THRESHOLD
+
+
+def score_with(score: float, extra: Indicator, *, platform_kind: str) -> float:
+    """A stored score with one more indicator of a code it did not have (history adds these).
+
+    Codes add up independently, so the new code's contribution is simply added; the platform
+    prior is added only if the page had no indicator before (as thb_score would have done).
+    """
+    added = code_scores([extra])[extra.code]
+    if score <= 0:
+        added += PLATFORM_PRIOR.get(platform_kind, 0.0)
+    return round(score + added, 3)

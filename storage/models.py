@@ -75,6 +75,7 @@ class Finding(SQLModel, table=True):
     fetch_error: str | None = Field(default=None, max_length=500)
     title: str | None = Field(default=None, max_length=500)
     language: str | None = Field(default=None, max_length=8)
+    city: str | None = Field(default=None, max_length=64)  # the city the ad is placed for
     thb_score: float = Field(default=0.0)
     thb_suspect: bool = Field(default=False, index=True)
     suppressed: str | None = Field(default=None, max_length=64)  # CSAM policy: reason, content dropped

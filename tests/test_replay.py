@@ -79,8 +79,30 @@ def test_export_has_the_contract_fields(replayed: dict[str, Any]) -> None:
 def test_duplicates_and_first_reporters(replayed: dict[str, Any]) -> None:
     score = replayed["score"]
     assert score["pages_missed"] == 0 and score["pages_split"] == 0
-    assert score["first_reporter_acc"] >= 0.9
-    assert score["report_count_acc"] >= 0.9
+    assert score["first_reporter_acc"] == 1.0  # issue #4: duplicate detection and first reporter 100%
+    assert score["report_count_acc"] == 1.0
+
+
+@pytest.mark.parametrize("kind", ["phone", "email", "wallet", "handle"])
+def test_identifiers_per_kind(replayed: dict[str, Any], kind: str) -> None:
+    assert replayed["score"][f"{kind}_f1"] >= 0.97  # issue #3's bar
+
+
+def test_no_identifier_comes_from_site_furniture(replayed: dict[str, Any]) -> None:
+    assert replayed["score"]["boilerplate_links"] == 0
+
+
+def test_platform_kind_and_suspicion(replayed: dict[str, Any]) -> None:
+    assert replayed["score"]["platform_kind_acc"] >= 0.95
+    assert replayed["score"]["suspect_f1"] >= 0.90
+
+
+def test_networks(replayed: dict[str, Any]) -> None:
+    score = replayed["score"]
+    assert score["network_pair_p"] >= 0.97 and score["network_pair_r"] >= 0.93  # issue #4's bar
+    benign = [n for n in replayed["first"]["networks"] if not n["thb"]]
+    assert len(benign) == 2  # the two benign job-ad pairs stay linked but are not THB networks
+    assert replayed["first"]["counts"]["networks"] == len(replayed["first"]["networks"]) - 2
 
 
 def test_nothing_forbidden_was_retrieved(replayed: dict[str, Any]) -> None:

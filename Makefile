@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := bot commands extraction deconfliction storage prompts
+PACKAGES := bot commands extraction deconfliction storage prompts bench
 
 .PHONY: run test lint typecheck pytest install bench clean
 
@@ -33,7 +33,7 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,llm,bench]'
-	$(BIN)/hub bench
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm

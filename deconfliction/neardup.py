@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash
@@ -22,6 +23,7 @@ BANDS = 40  # 40 bands of 3 rows: a pair at 0.5 similarity is a candidate with p
 ROWS = NUM_PERM // BANDS
 MIN_SHINGLES = 8  # shorter texts say too little to call a copy
 SEED = 1
+SCHEME = "affine32"  # pinned: band keys stored in the database must not change with the library default
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -40,6 +42,12 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + SHINGLE]) for i in range(max(0, len(words) - SHINGLE + 1))}
 
 
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """MinHash's random permutations, made once: building them dominates hashing a short ad."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations  # type: ignore[no-any-return]
+
+
 def _hash64(gram: str) -> int:
     return int.from_bytes(hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest(), "little")
 
@@ -50,7 +58,7 @@ def text_print(text: str) -> TextPrint | None:
     if len(grams) < MIN_SHINGLES:
         return None
     hashes = np.array(sorted({_hash64(g) for g in grams}), dtype=np.uint64)
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
     minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
     values = minhash.hashvalues.astype(np.uint64)
     bands = tuple(

@@ -22,7 +22,7 @@ from storage.models import (
     TextBand,
     TextShingles,
 )
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, insert_ignore_many
 
 
 def count_networks(*, session: Session, suspect_only: bool = True) -> int:
@@ -139,13 +139,12 @@ def store_text_print(finding_id: int, shingles: bytes, bands: Sequence[str], *, 
     insert_ignore(
         TextShingles, {"finding_id": finding_id, "shingles": shingles}, ["finding_id"], session=session
     )
-    for band in bands:
-        insert_ignore(
-            TextBand,
-            {"band_key": band, "finding_id": finding_id},
-            ["band_key", "finding_id"],
-            session=session,
-        )
+    insert_ignore_many(
+        TextBand,
+        [{"band_key": band, "finding_id": finding_id} for band in bands],
+        ["band_key", "finding_id"],
+        session=session,
+    )
 
 
 def text_candidates(bands: Sequence[str], finding_id: int, *, session: Session) -> list[tuple[int, bytes]]:

@@ -29,3 +29,15 @@ def insert_ignore(
     # rowcount is not reliable for ON CONFLICT with every driver; a returned row is.
     result = session.execute(stmt.returning(*table.primary_key.columns))
     return result.first() is not None
+
+
+def insert_ignore_many(
+    model: type[SQLModel], rows: Sequence[Mapping[str, Any]], conflict: Sequence[str], *, session: Session
+) -> None:
+    """One multi-row INSERT … ON CONFLICT DO NOTHING (band keys: 40 rows per finding)."""
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(table).values(list(rows)).on_conflict_do_nothing(index_elements=list(conflict)))

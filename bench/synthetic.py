@@ -49,11 +49,44 @@ COUNTRIES = [
     "MT",
 ]
 KINDS = ["escort", "dating", "job", "marketplace", "social", "messaging", "other"]
-WORDS = (
-    "sweet elegant discreet new town days only booking manager agency travel visa housing salary warehouse "
-    "workers needed abroad free accommodation contract kisses gentlemen dinner massage incall outcall crypto "
-    "payment only transport included experience required young fresh"
-).split(" ")
+WORDS = [
+    "sweet",
+    "elegant",
+    "discreet",
+    "new",
+    "town",
+    "days",
+    "only",
+    "booking",
+    "manager",
+    "agency",
+    "travel",
+    "visa",
+    "housing",
+    "salary",
+    "warehouse",
+    "workers",
+    "needed",
+    "abroad",
+    "free",
+    "accommodation",
+    "contract",
+    "kisses",
+    "gentlemen",
+    "dinner",
+    "massage",
+    "incall",
+    "outcall",
+    "crypto",
+    "payment",
+    "only",
+    "transport",
+    "included",
+    "experience",
+    "required",
+    "young",
+    "fresh",
+]
 CITIES = ["Lyon", "Wien", "Milano", "Madrid", "Berlin", "Warszawa", "Rotterdam", "Praha", "Sofia", "Athina"]
 
 

@@ -1,0 +1,76 @@
+"""The console chat: the same path as a chat message, typed by local participants."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from rich.console import Console
+
+from bot.console import chat
+from commands.catalog import load_registry
+from commands.hub import Hub, HubConfig
+from extraction.archive import WarcArchive
+from storage.engine import make_engine
+from tests.warcs import html, write_warc
+
+
+def scripted(lines: list[str]) -> Iterator[str]:
+    yield from lines
+
+
+def test_two_console_participants_paste_the_same_link(tmp_path: Path, sqlite_url: str) -> None:
+    warc = write_warc(
+        tmp_path / "p.warc.gz",
+        {
+            "https://www.rozenkamer.nl/ad/1": (200, "text/html", html("Anna 23, call +31 6 1234 5678"), None),
+        },
+    )
+    hub = Hub(
+        engine=make_engine(sqlite_url),
+        fetcher=WarcArchive([warc]),
+        registry=load_registry(),
+        config=HubConfig(),
+    )
+    typed = scripted(
+        [
+            "/join NL Anna",
+            "https://www.rozenkamer.nl/ad/1",
+            "/as mihai RO Mihai",
+            "/join RO Mihai",
+            "hxxps://rozenkamer[.]nl/ad/1",
+            "/counts",
+            "/quit",
+        ]
+    )
+    out = Console(file=io.StringIO(), width=200, record=True)
+    chat(hub, user="console:anna", name="Anna", country=None, read=lambda _prompt: next(typed), console=out)
+    screen = out.export_text()
+    assert "Welcome, Anna (NL)" in screen
+    assert "#1 new" in screen
+    assert "now typing as Mihai (console:mihai)" in screen
+    assert "#1 already reported by Anna (NL)" in screen
+    for category in (
+        "potential victims",
+        "potential perpetrators",
+        "platforms checked",
+        "THB URLs",
+        "social profiles",
+        "networks",
+    ):
+        assert category in screen
+    assert "https://www.rozenkamer.nl" not in screen  # echoes are defanged
+
+
+def test_the_console_ends_cleanly_on_end_of_input(sqlite_url: str) -> None:
+    hub = Hub(
+        engine=make_engine(sqlite_url), fetcher=WarcArchive([]), registry=load_registry(), config=HubConfig()
+    )
+
+    def eof(_prompt: str) -> str:
+        raise EOFError
+
+    out = Console(file=io.StringIO(), record=True)
+    chat(hub, user="console:me", name="Me", country="NL", read=eof, console=out)
+    assert "Action-week hub" in out.export_text()

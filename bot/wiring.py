@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 
@@ -14,7 +17,7 @@ from commands.hub import Hub, HubConfig, utc_now
 from extraction.archive import WarcArchive
 from extraction.evidence import EvidenceWarc
 from extraction.fetch import Fetcher, FetchPolicy, NetworkFetcher
-from extraction.llm import ChatLlm, LlmConfig, LlmRefused
+from extraction.llm import ChatLlm, LlmConfig, LlmRefused, endpoint
 from storage.engine import make_engine, upgrade
 
 
@@ -86,3 +89,18 @@ def llm_enricher(settings: Settings, engine: Engine) -> Enricher | None:
     except LlmRefused as exc:
         raise SystemExit(f"hub: bad settings — LLM: {exc}") from None
     return Enricher(engine, llm, clock=utc_now, redact_identifiers=settings.llm_redact)
+
+
+def llm_addresses(settings: Settings) -> set[tuple[str, int]]:
+    """The configured LLM endpoint as (address, port) pairs, resolved now: what `hub replay --warc`
+    and `hub eval-llm` let through their network block, and nothing else."""
+    config = llm_config(settings)
+    if config is None:
+        return set()
+    parts = urlsplit(endpoint(config))
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    found = {(host, port)}
+    with contextlib.suppress(OSError):  # unresolvable: the enrichments fail and say so, the replay goes on
+        found |= {(str(info[4][0]), port) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+    return found

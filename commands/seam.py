@@ -75,3 +75,6 @@ class Reply:
     edit_ref: str | None = None
     repeat: bool = False  # the answer to a delivery already processed: adapters do not post it again
     finding_ids: tuple[int, ...] = field(default=())
+    # A file to upload with the reply (filename, bytes), e.g. an export; adapters send it only
+    # where the reply goes, so a private reply's file never reaches the channel.
+    attachment: tuple[str, bytes] | None = None

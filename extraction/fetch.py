@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from extraction.connection import CheckedBackend, CheckedTransport
+from extraction.connection import DEADLINE_PASSED, CheckedBackend, CheckedTransport
 from extraction.decoding import PageTooLarge, content_decoder
 from extraction.evidence import EvidenceSink, Exchange
 from extraction.payload import is_text_type, now_iso, sha256_hex
@@ -236,8 +236,8 @@ class NetworkFetcher:
         )
 
     def _timeout_reason(self, exc: httpx.TimeoutException) -> str:
-        if "deadline" in str(exc):
-            return str(exc)
+        if str(exc) == DEADLINE_PASSED:
+            return DEADLINE_PASSED
         if isinstance(exc, httpx.ConnectTimeout):
             return f"the server did not accept a connection within {self.policy.timeout_s:g} s"
         return f"the server went silent for {self.policy.timeout_s:g} s"

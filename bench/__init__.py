@@ -1,0 +1,1 @@
+"""Benchmarks: timing and quality measurements, run by hand (never part of the test suite)."""

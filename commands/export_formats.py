@@ -1,0 +1,58 @@
+"""One entry point for the document exports (json, csv, misp, stix), shared by `hub export`
+and the chat's `/export`. The warc export needs the evidence files, so it is the CLI's alone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from commands.export import export_document
+from commands.export_csv import csv_files
+from commands.export_details import export_details
+from commands.export_filters import ExportFilter
+from commands.export_misp import misp_event, misp_json
+from commands.export_stix import stix_bundle, stix_json
+
+DOCUMENT_FORMATS = ("json", "csv", "misp", "stix")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    """One file of an export. `suffix` is "" for the main file, else what follows its stem
+    (`identifiers.csv` for the csv export's second file)."""
+
+    suffix: str
+    data: bytes
+    records: int  # findings (main file) or finding–identifier rows
+
+
+def export_files(
+    fmt: str,
+    *,
+    session: Session,
+    only: ExportFilter | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> list[ExportFile]:
+    """The files of export `fmt` (one of DOCUMENT_FORMATS)."""
+    if fmt not in DOCUMENT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(DOCUMENT_FORMATS)}")
+    document = export_document(session=session, now=now, only=only)
+    count = len(document["findings"])
+    if fmt == "json":
+        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        return [ExportFile("", text.encode("utf-8"), count)]
+    if fmt == "csv":
+        findings, identifiers = csv_files(document, progress=progress)
+        pairs = sum(len(f["identifiers"]) for f in document["findings"])
+        return [ExportFile("", findings, count), ExportFile("identifiers.csv", identifiers, pairs)]
+    details = export_details(document, session=session)
+    if fmt == "misp":
+        return [ExportFile("", misp_json(misp_event(document, details, progress=progress)), count)]
+    return [ExportFile("", stix_json(stix_bundle(document, details, progress=progress)), count)]

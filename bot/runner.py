@@ -10,6 +10,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot.poster import ChatPoster
+from bot.scheduler import serve as serve_scheduler
 from bot.settings import Settings
 from commands.hub import Hub
 
@@ -48,12 +49,7 @@ async def run_all(hub: Hub, settings: Settings) -> None:
         asyncio.create_task(serve(hub, settings, stop, posters), name=name)
         for name, serve in adapters(settings)
     ]
-    try:
-        from bot.scheduler import serve as serve_scheduler
-    except ImportError:
-        serve_scheduler = None
-    if serve_scheduler is not None:
-        tasks.append(asyncio.create_task(serve_scheduler(hub, settings, stop, posters), name="scheduler"))
+    tasks.append(asyncio.create_task(serve_scheduler(hub, settings, stop, posters), name="scheduler"))
     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)

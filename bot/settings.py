@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Amsterdam"
     digest_morning: str = "08:00"
     digest_evening: str = "19:00"
+    digest_grace_hours: float = Field(default=6.0, gt=0)  # a missed digest is posted late up to this
     fetch_proxy: str | None = None
     fetch_tor_proxy: str | None = None
     fetch_allow_private: bool = False

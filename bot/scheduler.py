@@ -1,0 +1,302 @@
+"""The digest scheduler: each allowed chat's morning and evening digest, posted once.
+
+* APScheduler 3.11 (AsyncIOScheduler) with its SQLAlchemyJobStore in the hub's own database
+  (table `apscheduler_jobs`, created by APScheduler): one cron job per chat and slot, at the
+  chat's local times (settings, or `/digest at`), so a restart knows which run it missed.
+* Misfires: a slot missed while the bot was down is posted once on start when it is at most
+  DIGEST_GRACE_HOURS old, never later; several missed slots coalesce into the latest. The
+  same rule runs at start and every minute (`DigestDelivery.catch_up`), so slots whose cron
+  job could not fire (new chat, changed times, an adapter not yet connected) are not lost.
+* Never doubled: every post first claims its (chat, slot, local day) row in `digest_runs`;
+  the unique constraint lets one claimant win across processes and restarts. A claimed slot
+  is not retried even if its post failed (it is marked `failed`): at most once beats twice.
+* One scheduler per database: on PostgreSQL a process runs the scheduler only while it holds
+  a session advisory lock (`pg_try_advisory_lock`); the others stand by and take over when the
+  holder's connection ends. On SQLite one process is assumed (the claim still guards).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.poster import ChatPoster
+from bot.scheduler_lock import SchedulerLock
+from bot.settings import Settings
+from commands.digest import Narrative, build_digest, chat_schedule, digest_since
+from commands.digest_schedule import (
+    SLOTS,
+    DigestSchedule,
+    SlotRun,
+    due_slots,
+    parse_hhmm,
+    schedule_of,
+    slots_between,
+)
+from commands.hub import Hub
+from commands.seam import Reply
+from storage import digests
+
+log = logging.getLogger(__name__)
+
+JOB_TABLE = "apscheduler_jobs"
+LOCK_RETRY_S = 30.0
+SYNC_EVERY_S = 60
+
+
+@dataclass
+class DigestDelivery:
+    """Posts due digests: works out the slot, claims it, builds the digest, posts, records."""
+
+    hub: Hub
+    posters: dict[str, ChatPoster]
+    default: DigestSchedule
+    grace: timedelta
+    chats: tuple[str, ...]
+    narrative: Narrative | None = None
+    poster_wait_s: float = 30.0
+    chart: bool = True
+    _unposted: set[str] = field(default_factory=set)
+
+    async def deliver_due(self, chat_id: str, now: datetime | None = None) -> SlotRun | None:
+        """Post the chat's due digest unless it was posted (or claimed) already; the run posted."""
+        now = now or self.hub.clock()
+        schedule = await asyncio.to_thread(chat_schedule, self.hub, chat_id, self.default)
+        run, coalesced = due_slots(schedule, now, self.grace)
+        if run is None:
+            return None
+        poster = await self._poster(chat_id)
+        if poster is None:
+            return None  # not claimed: a later catch-up within the grace window may still post it
+        if not await asyncio.to_thread(self._claim, chat_id, run, coalesced, now):
+            return None
+        try:
+            since = await asyncio.to_thread(digest_since, self.hub, chat_id, run, schedule)
+            reply = await asyncio.to_thread(
+                build_digest,
+                self.hub,
+                slot=run.slot,
+                now=now,
+                since=since,
+                timezone=schedule.timezone,
+                narrative=self.narrative,
+                chart=self.chart,
+            )
+            await poster.post(chat_id, reply)
+        except Exception:
+            log.exception("%s digest of %s for %s failed; not retried", run.slot, run.local_date, chat_id)
+            await asyncio.to_thread(self._finish, chat_id, run, "failed")
+            return None
+        await asyncio.to_thread(self._finish, chat_id, run, "posted")
+        log.info("posted the %s digest of %s to %s", run.slot, run.local_date, chat_id)
+        return run
+
+    async def catch_up(self, now: datetime | None = None) -> list[SlotRun]:
+        """Post every chat's due digest (at start, and every minute as a safety net)."""
+        posted = []
+        for chat_id in self.chats:
+            run = await self.deliver_due(chat_id, now)
+            if run is not None:
+                posted.append(run)
+        return posted
+
+    async def _poster(self, chat_id: str) -> ChatPoster | None:
+        platform = chat_id.split(":", 1)[0]
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.poster_wait_s
+        while platform not in self.posters and loop.time() < deadline:
+            await asyncio.sleep(0.2)  # adapters register their poster once connected
+        if platform not in self.posters:
+            if chat_id not in self._unposted:
+                log.warning("no %s adapter is connected: cannot post digests to %s", platform, chat_id)
+                self._unposted.add(chat_id)
+            return None
+        return self.posters[platform]
+
+    def _claim(self, chat_id: str, run: SlotRun, coalesced: list[SlotRun], now: datetime) -> bool:
+        with self.hub.session() as session:
+            won = digests.claim_run(chat_id, run.slot, run.local_date.isoformat(), at=now, session=session)
+            if won:
+                for old in coalesced:
+                    digests.skip_run(chat_id, old.slot, old.local_date.isoformat(), at=now, session=session)
+            session.commit()
+        return won
+
+    def _finish(self, chat_id: str, run: SlotRun, status: str) -> None:
+        with self.hub.session() as session:
+            day = run.local_date.isoformat()
+            digests.finish_run(chat_id, run.slot, day, status=status, at=self.hub.clock(), session=session)
+            session.commit()
+
+
+def digest_trigger(schedule: DigestSchedule, slot: str) -> CronTrigger:
+    at = schedule.time_of(slot)
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=schedule.zone)
+
+
+def job_id(chat_id: str, slot: str) -> str:
+    return f"digest:{chat_id}:{slot}"
+
+
+@dataclass
+class _Running:
+    scheduler: AsyncIOScheduler
+    delivery: DigestDelivery
+
+
+# The scheduler running in this process. Jobs in a persistent store are kept as a reference to
+# an importable function plus arguments, so they cannot carry the hub: they find it here.
+_running: _Running | None = None
+
+
+async def digest_job(chat_id: str) -> None:
+    """A chat's cron job: post its due digest."""
+    if _running is not None:
+        await _running.delivery.deliver_due(chat_id)
+
+
+async def sync_job() -> None:
+    """Every minute: follow `/digest at` changes, then post anything due and unclaimed."""
+    if _running is not None:
+        await reconcile(_running.scheduler, _running.delivery)
+        await _running.delivery.catch_up()
+
+
+async def reconcile(scheduler: AsyncIOScheduler, delivery: DigestDelivery) -> None:
+    """Make the stored cron jobs match the allowed chats and their times. A job whose trigger is
+    unchanged is left alone, so the run time it persisted survives a restart (misfire grace)."""
+    wanted = {}
+    for chat_id in delivery.chats:
+        schedule = await asyncio.to_thread(chat_schedule, delivery.hub, chat_id, delivery.default)
+        for slot in SLOTS:
+            wanted[job_id(chat_id, slot)] = (chat_id, digest_trigger(schedule, slot))
+    for job in scheduler.get_jobs(jobstore="default"):
+        if job.id.startswith("digest:") and job.id not in wanted:
+            job.remove()
+    for ident, (chat_id, trigger) in wanted.items():
+        job = scheduler.get_job(ident, jobstore="default")
+        if job is None:
+            scheduler.add_job(digest_job, trigger, args=[chat_id], id=ident, jobstore="default")
+        elif repr(job.trigger) != repr(trigger):
+            job.reschedule(trigger)
+
+
+def dry_run(
+    hub: Hub, settings: Settings, *, slot: str | None, at: datetime | None, chat_id: str | None
+) -> tuple[SlotRun, Reply]:
+    """What the scheduler would post for `chat_id` (default: the first allowed chat) as of `at`
+    (default: now), for `slot` (default: the latest slot due by then). Claims and posts nothing."""
+    default = schedule_of(settings.timezone, settings.digest_morning, settings.digest_evening)
+    chat_id = chat_id or (settings.allowed_chats[0] if settings.allowed_chats else "")
+    schedule = chat_schedule(hub, chat_id, default) if chat_id else default
+    now = at or hub.clock()
+    runs = [r for r in slots_between(schedule, now - timedelta(days=2), now) if slot in (None, r.slot)]
+    run = runs[-1]
+    since = digest_since(hub, chat_id, run, schedule)
+    return run, build_digest(hub, slot=run.slot, now=now, since=since, timezone=schedule.timezone)
+
+
+def parse_when(text: str, timezone: str) -> datetime:
+    """`--at`: an ISO date-time (without an offset: local to `timezone`) or HH:MM today."""
+    zone = ZoneInfo(timezone)
+    try:
+        clock = parse_hhmm(text)
+    except ValueError:
+        value = datetime.fromisoformat(text)  # ValueError: the caller says what is expected
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    return datetime.combine(datetime.now(zone).date(), clock, tzinfo=zone)
+
+
+def grace_of(settings: Settings) -> timedelta:
+    return timedelta(hours=settings.digest_grace_hours)
+
+
+async def serve(hub: Hub, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]) -> None:
+    """Run the digest scheduler until `stop` (an adapter entry point, see bot/runner.py)."""
+    await serve_digests(hub, settings, stop, posters)
+
+
+async def serve_digests(
+    hub: Hub,
+    settings: Settings,
+    stop: asyncio.Event,
+    posters: dict[str, ChatPoster],
+    *,
+    started: asyncio.Event | None = None,
+    narrative: Narrative | None = None,
+    lock_retry_s: float = LOCK_RETRY_S,
+    poster_wait_s: float = 30.0,
+    chart: bool = True,
+) -> None:
+    """`serve` with the knobs tests and a later LLM narrative need; `started` is set once this
+    process has either started the scheduler (and caught up) or is standing by for the lock."""
+    global _running
+    default = schedule_of(settings.timezone, settings.digest_morning, settings.digest_evening)
+    chats = tuple(settings.allowed_chats)
+    if not chats:
+        log.info("no ALLOWED_CHATS: no digests to schedule")
+        _set(started)
+        await stop.wait()
+        return
+    lock = SchedulerLock(hub.engine)
+    announced = False
+    while not await asyncio.to_thread(lock.try_acquire):
+        if not announced:
+            log.info("another hub process runs the digest scheduler; standing by")
+            announced = True
+            _set(started)
+        if await _stopped(stop, lock_retry_s):
+            return
+    delivery = DigestDelivery(
+        hub, posters, default, grace_of(settings), chats, narrative, poster_wait_s, chart=chart
+    )
+    scheduler = AsyncIOScheduler(
+        jobstores={
+            "default": SQLAlchemyJobStore(engine=hub.engine, tablename=JOB_TABLE),
+            "memory": MemoryJobStore(),
+        },
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": int(delivery.grace.total_seconds()),
+        },
+        timezone=default.zone,
+    )
+    try:
+        _running = _Running(scheduler, delivery)
+        scheduler.start(paused=True)
+        await reconcile(scheduler, delivery)
+        scheduler.add_job(
+            sync_job, IntervalTrigger(seconds=SYNC_EVERY_S), id="digest-sync", jobstore="memory"
+        )
+        scheduler.resume()
+        await delivery.catch_up()
+        _set(started)
+        await stop.wait()
+    finally:
+        _running = None
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the loop's next turn
+        await asyncio.to_thread(lock.release)
+
+
+def _set(event: asyncio.Event | None) -> None:
+    if event is not None:
+        event.set()
+
+
+async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()

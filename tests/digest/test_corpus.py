@@ -1,0 +1,119 @@
+"""After replaying the dev corpus, the digest's figures are the export's (same queries as /counts)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlmodel import Session
+
+from bot.cli import main
+from commands.digest_facts import gather
+from storage.engine import make_engine
+from tests.conftest import DEV_CORPUS
+
+LABELS = {
+    "potential victims": "potential_victims",
+    "potential perpetrators": "potential_perpetrators",
+    "platforms checked": "platforms_checked",
+    "THB URLs": "thb_urls",
+    "social profiles": "social_profiles",
+    "networks": "networks",
+}
+ZONE = "Europe/Amsterdam"
+SINCE = datetime.fromisoformat("2025-09-19T08:00:00+02:00")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if not (DEV_CORPUS / "messages.jsonl").is_file():
+        pytest.skip(f"dev corpus not found at {DEV_CORPUS}")
+    work = tmp_path_factory.mktemp("digest-corpus")
+    db = f"sqlite:///{work / 'dev.db'}"
+    messages, warc = str(DEV_CORPUS / "messages.jsonl"), str(DEV_CORPUS / "pages.warc.gz")
+    assert main(["replay", messages, "--warc", warc, "--db", db, "--quiet"]) == 0
+    assert main(["export", "--format", "json", "--db", db, "--out", str(work / "export.json")]) == 0
+    return {"db": db, "work": work, "export": json.loads((work / "export.json").read_text())}
+
+
+def dry_run(corpus: dict[str, Any], capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    png = corpus["work"] / "chart.png"
+    assert main(["digest", "--dry-run", "--db", corpus["db"], "--png", str(png), *args]) == 0
+    out = capsys.readouterr()
+    assert "nothing was posted or recorded" in out.err
+    assert png.read_bytes().startswith(b"\x89PNG")
+    png.unlink()
+    return out.out
+
+
+def test_the_evening_digest_figures_equal_the_export_counts(
+    corpus: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = dry_run(corpus, capsys, "--slot", "evening", "--at", "2025-09-19T19:00")
+    shown = {}
+    for line in text.splitlines():
+        match = re.fullmatch(r"• (.+): \+(\d+) · (\d+)", line)
+        if match and match.group(1) in LABELS:
+            shown[LABELS[match.group(1)]] = int(match.group(3))
+    assert shown == corpus["export"]["counts"]
+    assert corpus["export"]["counts"]["thb_urls"] > 0 and corpus["export"]["counts"]["networks"] > 0
+    findings = re.search(r"^• findings: \+\d+ · (\d+)$", text, re.M)
+    assert findings and int(findings.group(1)) == len(corpus["export"]["findings"])
+
+
+def test_new_since_the_last_digest_matches_the_exported_findings(corpus: dict[str, Any]) -> None:
+    exported = corpus["export"]["findings"]
+    fresh = [f for f in exported if datetime.fromisoformat(f["reported_at"]) >= SINCE]
+    engine = make_engine(corpus["db"])
+    with Session(engine) as session:
+        facts = gather(slot="evening", now=SINCE, since=SINCE, timezone=ZONE, session=session)
+        everything = gather(slot="evening", now=SINCE, since=None, timezone=ZONE, session=session)
+    engine.dispose()
+    assert 0 < facts.new.findings == len(fresh) < len(exported)
+    assert facts.new.thb_urls == sum(f["thb_suspect"] for f in fresh)
+    assert facts.new.social_profiles == sum(f["platform_kind"] == "social" for f in fresh)
+    # Counted from the beginning, every "new" figure is the total: the two query sets agree.
+    totals = everything.totals
+    assert (
+        everything.new.findings,
+        everything.new.thb_urls,
+        everything.new.social_profiles,
+        everything.new.platforms_checked,
+        everything.new.platforms_with_indications,
+        everything.new.potential_victims,
+        everything.new.potential_perpetrators,
+        everything.new_networks,
+    ) == (
+        totals.findings,
+        totals.thb_urls,
+        totals.social_profiles,
+        totals.platforms_checked,
+        totals.platforms_with_indications,
+        totals.potential_victims,
+        totals.potential_perpetrators,
+        totals.networks,
+    )
+    grown = {f"N{n.id}" for n in facts.network_news}
+    touched = {f["network"] for f in fresh if f["network"]}
+    thb_networks = {n["id"] for n in corpus["export"]["networks"] if n.get("thb", True)}
+    assert grown == touched & thb_networks
+
+
+def test_the_morning_digest_carries_the_rules_and_the_work(
+    corpus: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = dry_run(corpus, capsys, "--slot", "morning", "--at", "2025-09-19T08:00")
+    heading, since = text.splitlines()[:2]
+    assert heading == "☀️ *Morning digest* — Fri 19 Sep 08:00 (Europe/Amsterdam)"
+    assert since.startswith("Since Thu 18 Sep 19:00:")
+    assert "Rules of engagement: no contact with subjects" in text
+    assert re.search(r"^\*Awaiting coordinator judgement:\* \d+$", text, re.M)
+    assert "http://" not in text and "https://" not in text
+
+
+def test_bad_at_is_refused(corpus: dict[str, Any]) -> None:
+    with pytest.raises(SystemExit, match="not HH:MM or an ISO date-time"):
+        main(["digest", "--dry-run", "--db", corpus["db"], "--at", "tomorrow"])

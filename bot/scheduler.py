@@ -33,7 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.poster import ChatPoster
 from bot.scheduler_lock import SchedulerLock
 from bot.settings import Settings
-from commands.digest import Narrative, build_digest, chat_schedule, digest_since
+from commands.digest import Narrative, build_digest, chat_schedule, digest_since, llm_narrative
 from commands.digest_schedule import (
     SLOTS,
     DigestSchedule,
@@ -223,7 +223,7 @@ def grace_of(settings: Settings) -> timedelta:
 
 async def serve(hub: Hub, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]) -> None:
     """Run the digest scheduler until `stop` (an adapter entry point, see bot/runner.py)."""
-    await serve_digests(hub, settings, stop, posters)
+    await serve_digests(hub, settings, stop, posters, narrative=llm_narrative(hub))
 
 
 async def serve_digests(

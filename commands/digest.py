@@ -89,6 +89,14 @@ def chat_schedule(hub: Hub, chat_id: str, default: DigestSchedule) -> DigestSche
         return default
 
 
+def llm_narrative(hub: Hub) -> Narrative | None:
+    """The LLM paragraph when a model is configured (commands.enrich), else None: the template alone."""
+    from commands.digest_text import render
+    from commands.enrich import digest_narrator
+
+    return digest_narrator(hub, lambda facts: render(facts))
+
+
 def _narrate(narrative: Narrative | None, facts: DigestFacts) -> str | None:
     if narrative is None:
         return None
@@ -139,7 +147,9 @@ def _digest_now(hub: Hub, inv: Invocation, slot: str | None) -> Reply:
     timezone = own.timezone if own else hub.config.timezone
     if slot is None:  # the emphasis of the half of the day we are in
         slot = "morning" if inv.ts.astimezone(ZoneInfo(timezone)).hour < 13 else "evening"
-    reply = build_digest(hub, slot=slot, now=inv.ts, since=posted, timezone=timezone)
+    reply = build_digest(
+        hub, slot=slot, now=inv.ts, since=posted, timezone=timezone, narrative=llm_narrative(hub)
+    )
     return Reply(reply.text, image=reply.image, image_name=reply.image_name, thread_ref=inv.thread_ref)
 
 

@@ -92,9 +92,15 @@ class DigestDelivery:
                 narrative=self.narrative,
                 chart=self.chart,
             )
-            await poster.post(chat_id, reply)
+            ref = await poster.post(chat_id, reply)
         except Exception:
             log.exception("%s digest of %s for %s failed; not retried", run.slot, run.local_date, chat_id)
+            await asyncio.to_thread(self._finish, chat_id, run, "failed")
+            return None
+        if ref is None:  # the chat did not take it (adapter stopping, chat gone): say so, never claim success
+            log.warning(
+                "%s digest of %s for %s was not accepted by the chat", run.slot, run.local_date, chat_id
+            )
             await asyncio.to_thread(self._finish, chat_id, run, "failed")
             return None
         await asyncio.to_thread(self._finish, chat_id, run, "posted")

@@ -1,0 +1,92 @@
+"""`hub run` as a whole process: polls the fake Bot API, answers a paste and a command, stops on SIGTERM.
+
+The pasted page is served by a local HTTP server on 127.0.0.1 (no internet here), so the process
+runs with FETCH_ALLOW_PRIVATE=true; everything else is the production path.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.telegram.conftest import ANNA, GROUP
+from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html
+from tests.warcs import html
+
+HUB = Path(sys.executable).with_name("hub")
+
+
+class AdPage(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = html("Lina, new in town, only this week. WhatsApp +31 6 9876 5432")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def ad_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), AdPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/ad/7"
+    server.shutdown()
+
+
+def test_hub_run_serves_telegram_until_sigterm(tmp_path: Path, fake: FakeBotApi, ad_url: str) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_BASE_URL": fake.url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.db'}",
+        "ALLOWED_CHATS": f"telegram:{GROUP}",
+        "FETCH_ALLOW_PRIVATE": "true",
+    }
+    process = subprocess.Popen(
+        [str(HUB), "run"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        fake.wait_for("getUpdates", timeout=60)
+        join = fake.send(GROUP, ANNA, "/join NL Anna")
+        fake.wait_for("sendMessage", replying_to(join))
+        paste = fake.send(GROUP, ANNA, f"new one {ad_url}")
+        ack = fake.wait_for("sendMessage", replying_to(paste))[0]
+        verdict = fake.wait_for(
+            "editMessageText", lambda c: c.params["message_id"] == ack.result["message_id"]
+        )[0]
+        status = fake.send(GROUP, ANNA, "/status")
+        answer = fake.wait_for("sendMessage", replying_to(status))[0]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+    assert process.returncode == 0, err[-3000:]
+    assert "#1 new" in parse_html(verdict.params["text"])
+    assert "127[.]0[.]0[.]1" in parse_html(verdict.params["text"])
+    assert verdict.params["link_preview_options"] == {"is_disabled": True}
+    assert ack.params["link_preview_options"] == {"is_disabled": True}
+    assert "Anna (NL)" in parse_html(answer.params["text"])
+    assert fake.token not in out + err  # the token is part of every Bot API URL: never logged
+
+
+def replying_to(update: dict[str, Any]) -> Callable[[Call], bool]:
+    message_id = update["message"]["message_id"]
+    return lambda c: (c.params.get("reply_parameters") or {}).get("message_id") == message_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from commands.outcomes import outcomes
+from commands.references import counted
 from commands.registry import command
 from commands.scoring import standings
 from commands.seam import Invocation, Reply
@@ -86,7 +87,7 @@ def status(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
     lines = [f"{participant.name} ({participant.country})"]
     if mine:
         lines.append(
-            f"• {mine.findings} findings, {mine.corroborations} corroborations, "
+            f"• {counted(mine.findings, 'finding')}, {counted(mine.corroborations, 'corroboration')}, "
             f"{mine.points:g} points — rank {rank} of {len(rows)}"
         )
     lines.append(

@@ -9,6 +9,7 @@ def load_registry() -> Registry:
     import commands.basics
     import commands.coordination
     import commands.digest
+    import commands.export_command
     import commands.findings_view
     import commands.freeze
     import commands.judging

@@ -1,0 +1,112 @@
+"""/leaderboard and the live board text that adapters pin and edit (top 10, respecting a freeze)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from commands.references import counted, local_time
+from commands.registry import command
+from commands.scoring import CountryTotal, country_standings, standings
+from commands.seam import Invocation, Reply
+from storage import board_state
+from storage.models import Participant
+from storage.tallies import Standing
+
+if TYPE_CHECKING:
+    from commands.hub import Hub
+
+TOP = 10
+USAGE = "Usage: /leaderboard [countries|chart] — e.g. /leaderboard countries. Nothing was recorded."
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """The standings someone may see now: frozen ones for participants during a freeze."""
+
+    rows: list[Standing]
+    countries: list[CountryTotal]
+    frozen_at: datetime | None  # set while the board is frozen
+    showing_frozen: bool  # the rows are the frozen standings
+
+
+def frozen_since(*, session: Session) -> datetime | None:
+    state = board_state.get_state(board_state.FROZEN, session=session)
+    return datetime.fromisoformat(state.value) if state and state.value else None
+
+
+def current_board(*, session: Session, live: bool) -> Board:
+    """`live` lifts the freeze (coordinators see the real standings)."""
+    frozen_at = frozen_since(session=session)
+    as_of = None if live else frozen_at
+    rows = standings(session=session, as_of=as_of)
+    return Board(rows, country_standings(rows), frozen_at, as_of is not None)
+
+
+def _participant_lines(rows: list[Standing], limit: int) -> list[str]:
+    lines = []
+    for rank, row in enumerate(rows[:limit], 1):
+        lines.append(
+            f"{MEDALS.get(rank, f'{rank}.')} {row.name} ({row.country}) — {row.points:g} pts · "
+            f"{counted(row.findings, 'finding')}, {counted(row.corroborations, 'corroboration')}"
+        )
+    return lines
+
+
+def _country_lines(countries: list[CountryTotal], limit: int) -> list[str]:
+    return [
+        f"{rank}. {c.country} — {c.points:g} pts · {counted(c.findings, 'finding')}, "
+        f"{counted(c.participants, 'participant')}"
+        for rank, c in enumerate(countries[:limit], 1)
+    ]
+
+
+def _freeze_line(board: Board, timezone: str) -> list[str]:
+    if board.frozen_at is None:
+        return []
+    when = local_time(board.frozen_at, timezone)
+    if board.showing_frozen:
+        return [f"❄ Frozen since {when}: standings as they were then."]
+    return [f"❄ Frozen for participants since {when}; you see the live standings."]
+
+
+def board_text(board: Board, timezone: str, *, limit: int = TOP) -> str:
+    lines = [f"🏆 Leaderboard — top {min(limit, len(board.rows))} of {len(board.rows)} participants"]
+    lines += _freeze_line(board, timezone)
+    lines += _participant_lines(board.rows, limit)
+    lines.append("Countries:")
+    lines += _country_lines(board.countries, limit)
+    return "\n".join(lines)
+
+
+def board_reply(hub: Hub) -> Reply:
+    """The text of the pinned board (top 10 participants and countries); frozen when frozen."""
+    with hub.session() as session:
+        board = current_board(session=session, live=False)
+    return Reply(board_text(board, hub.config.timezone))
+
+
+@command("leaderboard", usage="[countries|chart]")
+def leaderboard(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+    """Top participants and countries by points (countries: every country; chart: as a picture)."""
+    view = inv.args.strip().lower()
+    if view not in ("", "countries", "chart"):
+        return Reply(USAGE)
+    live = participant is not None and hub.is_coordinator(participant)
+    with hub.session() as session:
+        board = current_board(session=session, live=live)
+    if view == "countries":
+        lines = [f"🏳 Countries — {len(board.countries)}"]
+        lines += _freeze_line(board, hub.config.timezone)
+        lines += _country_lines(board.countries, len(board.countries))
+        return Reply("\n".join(lines))
+    text = board_text(board, hub.config.timezone)
+    if view == "chart":
+        from commands.charts import leaderboard_png
+
+        return Reply(text, image=leaderboard_png(board.rows, board.countries), image_name="leaderboard.png")
+    return Reply(text)

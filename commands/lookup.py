@@ -1,0 +1,140 @@
+"""/lookup <phone|email|wallet|handle|url>: who reported it, when, in which findings and networks.
+
+The query is read with the same extraction functions as pasted pages, so `06-12345678` from a
+Dutch investigator, `+31 6 1234 5678` and `wa.me/31612345678` find the same phone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from commands.findings_view import finding_label, network_of
+from commands.hub import NOT_RECORDED
+from commands.references import counted, who
+from commands.registry import command
+from commands.seam import Invocation, Reply
+from commands.wording import ago
+from deconfliction.canonical import canonical_url
+from extraction.emails import find_emails
+from extraction.handles import find_handles, handle_from_url
+from extraction.links import find_links
+from extraction.phones import find_phones, phone_from_href
+from extraction.refang import defang
+from extraction.wallets import wallet_value
+from storage import findings as store
+from storage import lookups
+from storage.models import Finding, Participant
+
+if TYPE_CHECKING:
+    from commands.hub import Hub
+
+USAGE = (
+    "Usage: /lookup <phone|email|wallet|handle|url> — e.g. /lookup +31612345678, /lookup @anna_vip, "
+    "/lookup telegram:anna_vip, /lookup hxxps://example[.]nl/ad/1."
+)
+_QUALIFIED_HANDLE = re.compile(
+    r"(telegram|instagram|tiktok|snapchat|signal|facebook|vk|onlyfans):(\S+)", re.I
+)
+_CHAIN_PREFIX = re.compile(r"^(?:btc|eth|trx|xmr|ltc):", re.I)  # the contract spelling, typed back
+SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A query read as one identifier (kind, contract value) and/or a URL (canonical)."""
+
+    kind: str | None = None
+    value: str | None = None
+    canonical: str | None = None
+    url: str | None = None
+
+
+def read_query(text: str, country: str | None) -> Query | None:
+    """The identifier or URL a person typed, spelled as the hub stores it; None if unreadable."""
+    text = text.strip()
+    if not text:
+        return None
+    qualified = _QUALIFIED_HANDLE.fullmatch(text)
+    if qualified:
+        return Query("handle", f"{qualified.group(1).lower()}:{qualified.group(2).lstrip('@').lower()}")
+    wallet = wallet_value(_CHAIN_PREFIX.sub("", text))
+    if wallet:
+        return Query("wallet", wallet)
+    links = find_links(text)
+    if links:
+        link = links[0]
+        # A profile link names a handle, a WhatsApp link a phone: look those up too.
+        handle = handle_from_url(link.url, source="message") or phone_from_href(link.url, source="message")
+        try:
+            canonical = canonical_url(link.url)
+        except ValueError:
+            canonical = None
+        return Query(handle.kind if handle else None, handle.value if handle else None, canonical, link.url)
+    emails = find_emails(text, source="message")
+    if emails:
+        return Query("email", emails[0].value)
+    handles = find_handles(text, source="message")
+    if handles:
+        return Query("handle", handles[0].value)
+    phones = find_phones(text, [country] if country else [], source="message")
+    if phones:
+        return Query("phone", phones[0].value)
+    return None
+
+
+def _finding_line(finding: Finding, inv: Invocation, *, session: Session) -> str:
+    network = network_of(finding, session=session)
+    return (
+        f"• {finding_label(finding)} — reported by {who(finding.reporter_id, session=session)} "
+        f"{ago(finding.reported_at, inv.ts)}" + (f" · network {network}" if network else "")
+    )
+
+
+def _identifier_lines(query: Query, inv: Invocation, *, session: Session) -> list[str]:
+    assert query.kind and query.value
+    row = lookups.identifier_row(query.kind, query.value, session=session)
+    head = f"{query.kind} {query.value}"
+    if row is None or row.id is None:
+        return [f"{head}: not seen in any finding or message yet."]
+    carrying = lookups.findings_carrying(row.id, session=session)
+    mentions = lookups.mentions_of(row.id, session=session)
+    lines = [head + (" (ignored by coordinators: it links nothing)" if row.ignored else "")]
+    if carrying:
+        lines.append(f"In {counted(len(carrying), 'finding')}:")
+        lines += [_finding_line(f, inv, session=session) for f in carrying[:SHOWN]]
+        if len(carrying) > SHOWN:
+            lines.append(f"• … and {len(carrying) - SHOWN} more")
+    if mentions:
+        people = ", ".join(f"{who(pid, session=session)} {ago(ts, inv.ts)}" for pid, ts in mentions[:5])
+        lines.append(f"Typed in chat by {people}")
+    if not carrying and not mentions:
+        lines.append("Not in any finding yet.")
+    return lines
+
+
+@command("lookup", usage="<phone|email|wallet|handle|url>")
+def lookup(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+    """Who reported a phone, e-mail, wallet, handle or URL, when, and what it links to."""
+    query = read_query(inv.args, participant.country if participant else inv.country)
+    if query is None:
+        shown = defang(inv.args[:80]) if inv.args else ""
+        problem = f"I could not read “{shown}” as a phone, e-mail, wallet, handle or URL. " if shown else ""
+        return Reply(f"{problem}{USAGE} {NOT_RECORDED}")
+    lines: list[str] = []
+    with hub.session() as session:
+        if query.canonical:
+            found = store.finding_for_url(query.canonical, session=session)
+            shown = defang(query.url or query.canonical)
+            if found is None and not query.kind:  # a profile or WhatsApp link: its identifier speaks
+                lines.append(f"{shown}: not reported yet. Paste it to check it.")
+            elif found is not None:
+                reports = lookups.report_counts([found.id or 0], session=session).get(found.id or 0, 0)
+                lines.append(f"{shown} is finding #{found.id} ({counted(reports, 'report')}):")
+                lines.append(_finding_line(found, inv, session=session))
+        if query.kind:
+            lines += _identifier_lines(query, inv, session=session)
+    return Reply("\n".join(lines))

@@ -1,0 +1,112 @@
+"""Human judgements investigators add: /victim, /perpetrator (tags on a finding) and /checked.
+
+"Potential victim/perpetrator" is a person's judgement, never computed; each participant tags a
+finding once (pressing the button again changes nothing), and every tag is audited.
+
+/checked takes a site's domain (`kinky.nl`, a URL, or defanged). A bare name without a dot is
+read as `<name>.com` (`instagram` → instagram.com), except the messengers whose links live on
+another domain: telegram → t.me, whatsapp → wa.me, signal → signal.me, twitter → x.com. The
+reply always says which domain was recorded, so a wrong guess is seen at once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from commands.hub import NOT_RECORDED
+from commands.references import finding_number, get_finding, split_reference, who
+from commands.registry import command
+from commands.seam import Invocation, Reply
+from extraction.platforms import registrable_domain
+from extraction.refang import refang
+from storage import audit
+from storage import tags as store
+from storage.models import Participant
+
+if TYPE_CHECKING:
+    from commands.hub import Hub
+
+BARE_NAMES = {"telegram": "t.me", "whatsapp": "wa.me", "signal": "signal.me", "twitter": "x.com"}
+_BARE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_NOTHING = re.compile(r"(?:-\s*)?nothing(?:\s+found)?\.?", re.I)
+CHECKED_USAGE = (
+    "Usage: /checked <platform> [nothing found] — e.g. /checked kinky.nl nothing found, /checked instagram."
+)
+
+
+def _tag(hub: Hub, inv: Invocation, participant: Participant | None, tag: str, name: str) -> Reply:
+    assert participant is not None
+    token, note = split_reference(inv.args)
+    number = finding_number(token)
+    if number is None:
+        return Reply(f"Usage: /{name} <#N> [note] — e.g. /{name} 12 adverts for three women. {NOT_RECORDED}")
+    label = tag.replace("_", " ")
+    with hub.session() as session:
+        finding = get_finding(number, session=session)
+        if finding is None:
+            return Reply(f"#{number} does not exist. {NOT_RECORDED}")
+        added = store.add_tag(number, tag, participant.id, note=note, at=inv.ts, session=session)
+        if not added:
+            return Reply(f"You already tagged #{number} as {label}. {NOT_RECORDED}")
+        audit.record(
+            participant.id, f"tag.{tag}", f"#{number}", at=inv.ts, detail={"note": note}, session=session
+        )
+        others = {t.participant_id for t in store.tags_of(number, session=session) if t.tag == tag}
+        reporter = who(finding.reporter_id, session=session)
+        session.commit()
+    also = f" ({len(others)} participants say so)" if len(others) > 1 else ""
+    return Reply(f"🏷 #{number} tagged {label} by {participant.name}{also}. Reported by {reporter}.")
+
+
+@command("victim", usage="<#N> [note]")
+def victim(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+    """Tag finding #N as showing a potential victim (your judgement; counted in the figures)."""
+    return _tag(hub, inv, participant, store.POTENTIAL_VICTIM, "victim")
+
+
+@command("perpetrator", usage="<#N> [note]")
+def perpetrator(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+    """Tag finding #N as showing a potential perpetrator (your judgement; counted in the figures)."""
+    return _tag(hub, inv, participant, store.POTENTIAL_PERPETRATOR, "perpetrator")
+
+
+def platform_domain(token: str) -> str | None:
+    """The registrable domain a person means by `token`, or None when it names no site."""
+    token = refang(token.strip()).lower().rstrip("/.")
+    if not token:
+        return None
+    if "." not in token and "/" not in token:
+        if not _BARE.fullmatch(token):
+            return None
+        return BARE_NAMES.get(token, f"{token}.com")
+    domain = registrable_domain(token)
+    return domain if domain and "." in domain else None
+
+
+@command("checked", usage="<platform> [nothing found]")
+def checked(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+    """Record that you swept a platform, also when nothing was found (counts as platform checked)."""
+    assert participant is not None
+    token, rest = split_reference(inv.args)
+    domain = platform_domain(token) if token else None
+    if domain is None or (rest and not _NOTHING.fullmatch(rest)):
+        return Reply(f"{CHECKED_USAGE} {NOT_RECORDED}")
+    nothing_found = bool(rest)
+    with hub.session() as session:
+        changed = store.record_check(
+            domain, participant.id, nothing_found=nothing_found, at=inv.ts, session=session
+        )
+        if not changed:
+            return Reply(f"You already recorded {domain} as checked. {NOT_RECORDED}")
+        audit.record(
+            participant.id,
+            "platform.checked",
+            domain,
+            at=inv.ts,
+            detail={"nothing_found": nothing_found, "typed": token},
+            session=session,
+        )
+        session.commit()
+    outcome = "nothing found" if nothing_found else "checked"
+    return Reply(f"✅ {domain} recorded as checked by {participant.name} ({outcome}).")

@@ -1,0 +1,56 @@
+"""/undo: my own report, within the window of the message time; ownership passes on; audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from commands.hub import Hub
+from storage.models import Finding, Report
+from tests.commands.conftest import T0, URL1, ask, audit_actions, state
+
+
+def owner(hub: Hub, number: int) -> str:
+    with hub.session() as session:
+        found = session.get(Finding, number)
+        assert found is not None
+        return found.reporter_id
+
+
+def test_undoing_the_first_report_passes_the_finding_to_the_next_reporter(hub_both: Hub) -> None:
+    hub = hub_both
+    ask(hub, URL1, user="tg:1")
+    ask(hub, URL1, user="tg:2", at=T0 + timedelta(minutes=3))
+    reply = ask(hub, "/undo #1", user="tg:1", at=T0 + timedelta(minutes=10))
+    assert "Your report of #1 is withdrawn" in reply.text and "now belongs to Mihai (RO)" in reply.text
+    assert owner(hub, 1) == "tg:2"
+    with hub.session() as session:
+        retracted = session.exec(select(Report.participant_id).where(col(Report.retracted).is_(True))).all()
+    assert retracted == ["tg:1"]
+    assert "Mihai (RO)" in ask(hub, "/finding 1", user="tg:3").text.splitlines()[1]
+    assert audit_actions(hub)[-1] == "report.retracted"
+
+
+def test_the_undo_window_is_measured_from_the_report(hub: Hub) -> None:
+    ask(hub, URL1)
+    before = state(hub)
+    late = ask(hub, "/undo 1", at=T0 + hub.config.undo_window + timedelta(seconds=1))
+    assert "window has passed" in late.text and state(hub) == before
+
+
+@pytest.mark.parametrize(
+    ("user", "command", "expected"),
+    [
+        ("tg:2", "/undo 1", "not yours"),
+        ("tg:1", "/undo 999", "#999 does not exist"),
+        ("tg:1", "/undo", "Usage: /undo <#N>"),
+        ("tg:1", "/undo last", "Usage: /undo <#N>"),
+    ],
+)
+def test_undo_refusals_change_nothing(hub: Hub, user: str, command: str, expected: str) -> None:
+    ask(hub, URL1)
+    before = state(hub)
+    assert expected in ask(hub, command, user=user, at=T0 + timedelta(minutes=1)).text
+    assert state(hub) == before

@@ -6,10 +6,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from commands.hub import Hub
+
+# The evaluation corpus sits next to the repository (../shared/corpus/dev).
+DEV_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
 
 def _settings() -> Settings:
@@ -82,12 +89,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
             console.file.flush()
 
     if warcs:
-        with network_blocked() as attempts:
+        from bot.wiring import llm_addresses
+
+        # The configured (local) LLM stays reachable, like the database; nothing else does.
+        with network_blocked(llm_addresses(settings)) as attempts:
             summary = replay(hub, Path(args.messages), on_reply=show)
+            _drain_enrichments(hub, settings)
         if attempts:
             print(f"hub replay: {len(attempts)} network attempts were blocked", file=sys.stderr)
     else:
         summary = replay(hub, Path(args.messages), on_reply=show)
+        _drain_enrichments(hub, settings)
     print(
         f"replayed {summary.processed} of {summary.lines} lines "
         f"({summary.repeated} already processed before)",
@@ -98,7 +110,52 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 1 if summary.malformed else 0
 
 
+def _drain_enrichments(hub: Hub, settings: Settings) -> None:
+    """Before a replay exits, let the LLM finish what its messages queued (each call is bounded)."""
+    if hub.enricher is None:
+        return
+    from storage.enrichments import status_counts
+
+    left = hub.enricher.drain(settings.llm_timeout_s + 5)
+    hub.enricher.close()
+    with hub.session() as session:
+        counts = status_counts(session=session)
+    done = ", ".join(f"{status} {n}" for status, n in sorted(counts.items())) or "none"
+    print(f"LLM enrichments ({settings.llm_model}): {done}; abandoned unfinished: {left}", file=sys.stderr)
+
+
+def cmd_eval_llm(args: argparse.Namespace) -> int:
+    from bot.netguard import network_blocked
+    from bot.wiring import llm_addresses, llm_enricher
+    from commands.llm_eval import evaluate, report, truth_indicators
+    from extraction.archive import WarcArchive
+    from storage.engine import make_engine
+
+    settings = _settings()
+    if not settings.llm_model:
+        print("hub eval-llm: no LLM configured (LLM_MODEL is empty); nothing to evaluate.")
+        return 0
+    corpus = Path(args.corpus)
+    if not (corpus / "truth.json").is_file() or not (corpus / "pages.warc.gz").is_file():
+        raise SystemExit(f"hub eval-llm: {corpus} has no truth.json and pages.warc.gz")
+    enricher = llm_enricher(settings, make_engine("sqlite://"))  # nothing is stored
+    assert enricher is not None
+    truth = truth_indicators(corpus)
+    with network_blocked(llm_addresses(settings)):
+        result = evaluate(
+            enricher, WarcArchive([corpus / "pages.warc.gz"]), truth, limit=args.limit, workers=args.workers
+        )
+    enricher.close()
+    print(f"model {settings.llm_model} on {corpus}")
+    print(report(result))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format != "json" or args.since or args.network or args.country or args.suspect_only:
+        from bot.exports import run_export
+
+        return run_export(args, _settings())
     from commands.export import export_document
     from storage.engine import make_engine, upgrade
 
@@ -118,6 +175,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.scheduler import dry_run, parse_when
+    from bot.wiring import build_hub
+
+    if not args.dry_run:
+        raise SystemExit("hub digest: only --dry-run is supported; `hub run` posts the digests")
+    settings = _settings()
+    try:
+        at = parse_when(args.at, settings.timezone) if args.at else None
+    except ValueError:
+        raise SystemExit(f"hub digest: --at {args.at!r} is not HH:MM or an ISO date-time") from None
+    hub = build_hub(settings, database_url=args.db)
+    run, reply = dry_run(hub, settings, slot=args.slot, at=at, chat_id=args.chat)
+    sys.stdout.write(reply.text + "\n")
+    if args.png and reply.image:
+        Path(args.png).write_bytes(reply.image)
+    print(
+        f"dry run: the {run.slot} digest of {run.local_date}; nothing was posted or recorded"
+        + (f"; chart written to {args.png}" if args.png and reply.image else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_verify_evidence(args: argparse.Namespace) -> int:
+    from bot.exports import run_verify
+
+    return run_verify(args)
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from storage.engine import current_revision, make_engine, upgrade
 
@@ -130,6 +217,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from bot.exports import add_export_options
+
     top = argparse.ArgumentParser(prog="hub", description="The action-week hub.")
     sub = top.add_subparsers(dest="command", required=True)
 
@@ -152,9 +241,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="do not print the replies")
     p.set_defaults(func=cmd_replay)
     p = with_db(sub.add_parser("export", help="export everything the hub knows"))
-    p.add_argument("--format", default="json", choices=["json"])
+    p.add_argument("--format", default="json", choices=["json", "csv", "misp", "stix", "warc"])
     p.add_argument("--out", help="file to write (default: standard output)")
+    add_export_options(p)
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("verify-evidence", help="recompute the hashes of an evidence WARC and its manifest")
+    p.add_argument("file")
+    p.add_argument("--manifest", help="manifest JSON (default: X.manifest.json next to X.warc.gz)")
+    p.set_defaults(func=cmd_verify_evidence)
+    p = with_db(sub.add_parser("digest", help="show the digest the scheduler would post"))
+    p.add_argument("--dry-run", action="store_true", help="print it; post and record nothing")
+    p.add_argument("--slot", choices=["morning", "evening"], help="default: the latest slot due")
+    p.add_argument("--at", help="as of HH:MM today or an ISO date-time (default: now)")
+    p.add_argument("--chat", help="whose digest times to use (default: the first allowed chat)")
+    p.add_argument("--png", help="also write the digest's chart to this file")
+    p.set_defaults(func=cmd_digest)
+    p = sub.add_parser("eval-llm", help="score the LLM's indicators against a corpus's truth")
+    p.add_argument("--corpus", default=str(DEV_CORPUS), help=f"corpus folder (default: {DEV_CORPUS})")
+    p.add_argument("--limit", type=int, help="only the first N pages (by URL)")
+    p.add_argument("--workers", type=int, default=2, help="pages sent to the model at once (default 2)")
+    p.set_defaults(func=cmd_eval_llm)
     p = with_db(sub.add_parser("db", help="database migrations"))
     p.add_argument("action", choices=["upgrade", "current"])
     p.set_defaults(func=cmd_db)

@@ -33,7 +33,7 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,llm,bench]'
-	$(BIN)/python -m bench.run
+	$(BIN)/hub bench
 
 clean:
 	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm

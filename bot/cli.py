@@ -264,7 +264,17 @@ def parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("db", help="database migrations"))
     p.add_argument("action", choices=["upgrade", "current"])
     p.set_defaults(func=cmd_db)
+    p = sub.add_parser("bench", help="the performance picture: writes bench/results.md and a PNG")
+    p.add_argument("--sizes", default="1000,10000,100000", help="store sizes (findings), comma-separated")
+    p.add_argument("--backends", default="sqlite,postgresql", help="sqlite and/or postgresql")
+    p.set_defaults(func=cmd_bench)
     return top
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.run import main as bench_main
+
+    return bench_main(["--sizes", args.sizes, "--backends", args.backends])
 
 
 def main(argv: list[str] | None = None) -> int:

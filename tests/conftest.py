@@ -57,8 +57,12 @@ def _reset_pg(url: str) -> Engine:
     with engine.begin() as conn:
         # A connection an earlier test left open (idle in transaction) would hold locks that make
         # DROP SCHEMA wait for ever: end every other session on this test database first.
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     return engine

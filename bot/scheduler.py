@@ -66,6 +66,7 @@ class DigestDelivery:
     narrative: Narrative | None = None
     poster_wait_s: float = 30.0
     chart: bool = True
+    stop: asyncio.Event | None = None  # set when the process shuts down: stop waiting for adapters
     _unposted: set[str] = field(default_factory=set)
 
     async def deliver_due(self, chat_id: str, now: datetime | None = None) -> SlotRun | None:
@@ -121,6 +122,8 @@ class DigestDelivery:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.poster_wait_s
         while platform not in self.posters and loop.time() < deadline:
+            if self.stop is not None and self.stop.is_set():
+                return None  # shutting down: the slot stays unclaimed for the next start
             await asyncio.sleep(0.2)  # adapters register their poster once connected
         if platform not in self.posters:
             if chat_id not in self._unposted:
@@ -264,7 +267,7 @@ async def serve_digests(
         if await _stopped(stop, lock_retry_s):
             return
     delivery = DigestDelivery(
-        hub, posters, default, grace_of(settings), chats, narrative, poster_wait_s, chart=chart
+        hub, posters, default, grace_of(settings), chats, narrative, poster_wait_s, chart=chart, stop=stop
     )
     scheduler = AsyncIOScheduler(
         jobstores={

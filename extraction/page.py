@@ -18,16 +18,17 @@ Rules, strongest first (they are general, not tuned to one site):
 
 from __future__ import annotations
 
-import codecs
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from extraction.charset import decode_html
+from extraction.language import guess_language, language_of_tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +87,6 @@ _BARE_HOST_HREF = re.compile(r"^(?:www\.|wa\.me/|t\.me/|telegram\.me/|signal\.me
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 _SPACES = re.compile(r"[^\S\n]+")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-_LANG_TAG = re.compile(r"^([a-zA-Z]{2})(?:[-_].*)?$")
-_MIN_TEXT_FOR_LANGID = 20
 
 
 def parse_page(html: bytes | str, url: str, content_type: str | None = None) -> PageText:
@@ -97,7 +94,7 @@ def parse_page(html: bytes | str, url: str, content_type: str | None = None) -> 
     text = html if isinstance(html, str) else decode_html(html, content_type)
     if content_type and content_type.split(";")[0].strip().lower() == "text/plain":
         body = _tidy_lines(text)
-        return PageText("", body, "", (), (), _guess_language(body), "")
+        return PageText("", body, "", (), (), guess_language(body), "")
     tree = LexborHTMLParser(text)
     base = _base_url(tree, url)
     root = _content_root(tree)
@@ -105,38 +102,18 @@ def parse_page(html: bytes | str, url: str, content_type: str | None = None) -> 
     if tree.body is not None:
         walk.run(tree.body)
     body = _tidy_lines("".join(walk.body))
-    declared = _declared_language(tree)
+    html_tag = tree.css_first("html")
+    attrs = html_tag.attributes if html_tag is not None else {}
+    declared = language_of_tag(attrs.get("lang") or attrs.get("xml:lang"))
     return PageText(
         title=_title(tree),
         body=body,
         furniture=_tidy_lines("".join(walk.furniture)),
         links=tuple(dict.fromkeys(walk.links)),
         furniture_links=tuple(dict.fromkeys(walk.furniture_links)),
-        language=declared or _guess_language(body),
+        language=declared or guess_language(body),
         meta_description=_meta_content(tree, ("description", "og:description")),
     )
-
-
-def decode_html(raw: bytes, content_type: str | None = None) -> str:
-    """Decode page bytes: BOM, then the HTTP charset, then `<meta charset>`, else UTF-8.
-
-    Undecodable bytes become U+FFFD instead of raising: hostile pages must not stop a report.
-    """
-    for bom, codec in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if raw.startswith(bom):
-            return raw[len(bom) :].decode(codec, errors="replace")
-    declared = _charset_param(content_type)
-    if declared is None:
-        found = _META_CHARSET.search(raw[:4096])
-        # A page cannot really be UTF-16 if its <meta> was readable as ASCII (WHATWG rule).
-        declared = _known_codec(found.group(1).decode("ascii", "replace")) if found else None
-        if declared is not None and declared.startswith("utf-16"):
-            declared = "utf-8"
-    return raw.decode(declared or "utf-8", errors="replace")
 
 
 def site_furniture_lines(pages: Sequence[str], min_share: float = 0.8, min_pages: int = 5) -> set[str]:
@@ -315,47 +292,6 @@ def _meta_content(tree: LexborHTMLParser, names: tuple[str, ...]) -> str:
         if key in names and attrs.get("content"):
             return " ".join((attrs.get("content") or "").split())
     return ""
-
-
-def _declared_language(tree: LexborHTMLParser) -> str | None:
-    html = tree.css_first("html")
-    declared = (html.attributes.get("lang") or html.attributes.get("xml:lang")) if html is not None else None
-    match = _LANG_TAG.match((declared or "").strip())
-    return match.group(1).lower() if match else None
-
-
-def _guess_language(body: str) -> str | None:
-    if len(body) < _MIN_TEXT_FOR_LANGID:
-        return None
-    return str(_language_classifier()(body)[0])
-
-
-@cache
-def _language_classifier() -> Callable[[str], tuple[str, float]]:
-    # Imported on first use: loading the model is the expensive part of py3langid.
-    import py3langid
-
-    classify: Callable[[str], tuple[str, float]] = py3langid.classify
-    return classify
-
-
-def _charset_param(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    for param in content_type.split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            return _known_codec(value.strip().strip("\"'"))
-    return None
-
-
-def _known_codec(label: str) -> str | None:
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    # WHATWG maps Latin-1 and ASCII labels to windows-1252; real pages rely on it (€, “ ”).
-    return "cp1252" if name in {"latin-1", "iso8859-1", "ascii"} else name
 
 
 def _tidy_lines(text: str) -> str:

@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 
 from deconfliction.canonical import canonical_url, same_finding
+from tests import vectors
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-VECTORS = SHARED / "vectors" / "url_vectors.tsv"
+VECTORS = vectors.VECTORS / "url_vectors.tsv"
 TRUTH = SHARED / "corpus" / "dev" / "truth.json"
 
 # Rows where the policy deliberately says input and expected are different findings.
@@ -56,17 +57,10 @@ INVALID = {
 RELATIVE_BASE = "https://example.com"
 
 
-def _field(text: str) -> str:
-    return json.loads(text) if text.startswith('"') else text
-
-
 @cache
 def _vector_rows() -> tuple[tuple[str, str, str], ...]:
-    lines = [line for line in VECTORS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    return tuple(
-        (_field(row[0]), _field(row[1]), row[2].split(" ")[0])
-        for row in (line.split("\t") for line in lines[1:] if line)
-    )
+    rows = vectors.vector_rows("url_vectors.tsv")
+    return tuple((row["input"], row["expected"], row["source"].split(" ")[0]) for row in rows)
 
 
 def _vector_params(kind: str) -> list[Any]:

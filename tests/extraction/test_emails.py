@@ -6,50 +6,16 @@ WARC per test session).
 
 from __future__ import annotations
 
-import functools
-import gzip
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
-from warcio.archiveiterator import ArchiveIterator
 
 from extraction.emails import find_emails
+from tests.corpus_pages import load_dev_pages
 
 MIN_PRECISION = 0.97
 MIN_RECALL = 0.97
-
-
-@dataclass(frozen=True, slots=True)
-class DevPage:
-    """One 200 HTML page of the dev corpus as a quick reader sees it, with its truth."""
-
-    url: str
-    text: str
-    truth: dict[str, Any]
-
-
-@functools.cache
-def load_dev_pages(corpus: Path) -> tuple[DevPage, ...]:
-    """Body text plus the hrefs of every <a>, keyed to truth["pages"] by WARC-Target-URI."""
-    truth = json.loads((corpus / "truth.json").read_text("utf-8"))
-    pages = []
-    with gzip.open(corpus / "pages.warc.gz", "rb") as stream:
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response" or record.http_headers.get_statuscode() != "200":
-                continue
-            if "html" not in (record.http_headers.get_header("Content-Type") or ""):
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            # selectolax.parser (Modest) refuses to import in selectolax ≥ 1.0; lexbor is its successor.
-            tree = LexborHTMLParser(record.content_stream().read().decode("utf-8", "replace"))
-            body = tree.body.text(separator=" ") if tree.body is not None else ""
-            hrefs = [node.attributes.get("href") or "" for node in tree.css("a")]
-            pages.append(DevPage(url=url, text="\n".join([body, *hrefs]), truth=truth["pages"][url]))
-    return tuple(pages)
 
 
 def precision_recall(found: list[set[str]], expected: list[set[str]]) -> tuple[float, float, list[str]]:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from extraction.handles import find_handles, handle_from_url
-from tests.extraction.test_emails import MIN_PRECISION, MIN_RECALL, load_dev_pages, precision_recall
+from tests.corpus_pages import load_dev_pages
+from tests.extraction.test_emails import MIN_PRECISION, MIN_RECALL, precision_recall
 
 URL_CASES = [
     ("https://t.me/golden_angels_vip", "telegram:golden_angels_vip"),

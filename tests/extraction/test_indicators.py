@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from collections import Counter
@@ -11,7 +10,6 @@ from typing import Any
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
-from warcio.archiveiterator import ArchiveIterator
 
 from extraction.indicators import (
     BENIGN_CODE,
@@ -24,6 +22,7 @@ from extraction.indicators import (
 )
 from extraction.suspect import THB_SUSPECT_THRESHOLD, is_thb_suspect, thb_score
 from extraction.types import Indicator
+from tests.corpus_pages import html_responses
 
 LANGUAGES = ("en", "nl", "de", "fr", "es", "it", "ro", "pl", "pt", "el")
 LEXICON_CODES = (
@@ -293,16 +292,10 @@ _OBSCURED_PHONE = re.compile(
 def _dev_pages(corpus: Path) -> list[tuple[str, str, dict[str, Any]]]:
     truth = json.loads((corpus / "truth.json").read_text("utf-8"))["pages"]
     pages = []
-    with gzip.open(corpus / "pages.warc.gz", "rb") as stream:
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response" or record.http_headers.get_statuscode() != "200":
-                continue
-            if "html" not in (record.http_headers.get_header("Content-Type") or ""):
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            tree = LexborHTMLParser(record.content_stream().read().decode("utf-8", "replace"))
-            text = tree.body.text(separator="\n") if tree.body is not None else ""
-            pages.append((url, text, truth[url]))
+    for url, _, raw in html_responses(corpus):
+        tree = LexborHTMLParser(raw.decode("utf-8", "replace"))
+        text = tree.body.text(separator="\n") if tree.body is not None else ""
+        pages.append((url, text, truth[url]))
     return pages
 
 

@@ -6,17 +6,14 @@ templates), and every 200 HTML page of the dev corpus checked against its truth 
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from extraction.page import PageText, decode_html, parse_page, site_furniture_lines
+from extraction.charset import decode_html
+from extraction.page import parse_page, site_furniture_lines
+from tests.corpus_pages import corpus_pages, corpus_truth, corpus_urls, needs_corpus
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
 URL = "https://example.nl/ad/1"
 
 
@@ -253,38 +250,6 @@ def test_site_furniture_lines(pages: list[str], expected: set[str]) -> None:
 
 
 # --- dev corpus ------------------------------------------------------------------------------------
-@cache
-def corpus_truth() -> dict[str, Any]:
-    path = CORPUS / "truth.json"
-    return json.loads(path.read_text("utf-8")) if path.exists() else {"pages": {}}
-
-
-@cache
-def corpus_pages() -> dict[str, PageText]:
-    """Every 200 text/html response of the dev corpus, parsed, by WARC-Target-URI."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    pages: dict[str, PageText] = {}
-    with (CORPUS / "pages.warc.gz").open("rb") as stream:
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response" or record.http_headers.get_statuscode() != "200":
-                continue
-            content_type = record.http_headers.get_header("Content-Type") or ""
-            if "html" not in content_type:
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            pages[url] = parse_page(record.content_stream().read(), url, content_type)
-    return pages
-
-
-def corpus_urls() -> list[str]:
-    return sorted(corpus_truth()["pages"])
-
-
-needs_corpus = pytest.mark.skipif(
-    not (CORPUS / "pages.warc.gz").exists(), reason=f"dev corpus not found at {CORPUS}"
-)
-
 _WORD_DIGITS = {
     "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
     "seven": "7", "eight": "8", "nine": "9", "plus": "",

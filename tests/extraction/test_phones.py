@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from extraction.deobfuscate import deobfuscate_digits, deobfuscate_with_offsets
 from extraction.phones import find_phones, phone_from_href
+from tests.corpus_pages import CORPUS, html_responses
+from tests.vectors import VECTORS, vector_rows
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-VECTORS = SHARED / "vectors" / "phone_vectors.tsv"
-CORPUS = SHARED / "corpus" / "dev"
-
-
-def _field(value: str) -> str:
-    return json.loads(value) if value.startswith('"') else value
-
-
-def _vector_rows() -> list[dict[str, str]]:
-    if not VECTORS.exists():
-        return []
-    lines = [line for line in VECTORS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    header = lines[0].split("\t")
-    return [dict(zip(header, map(_field, line.split("\t")), strict=True)) for line in lines[1:] if line]
-
-
-ROWS = _vector_rows()
-needs_vectors = pytest.mark.skipif(not ROWS, reason=f"shared vectors missing: {VECTORS}")
+ROWS = vector_rows("phone_vectors.tsv")
+needs_vectors = pytest.mark.skipif(
+    not ROWS, reason=f"shared vectors missing: {VECTORS / 'phone_vectors.tsv'}"
+)
 
 
 @needs_vectors
@@ -201,18 +187,12 @@ def test_phone_from_href(href: str, regions: list[str], expected: str | None) ->
 def _dev_pages() -> Iterator[tuple[str, str, list[str]]]:
     """(url, body text, hrefs) for every 200 HTML page of the dev corpus."""
     from selectolax.lexbor import LexborHTMLParser
-    from warcio.archiveiterator import ArchiveIterator
 
-    with (CORPUS / "pages.warc.gz").open("rb") as stream:
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response" or record.http_headers.get_statuscode() != "200":
-                continue
-            if "html" not in (record.http_headers.get_header("Content-Type") or ""):
-                continue
-            tree = LexborHTMLParser(record.content_stream().read())
-            text = tree.body.text(separator=" ") if tree.body else ""
-            hrefs = [a.attributes.get("href") or "" for a in tree.css("a")]
-            yield record.rec_headers.get_header("WARC-Target-URI"), text, hrefs
+    for url, _, raw in html_responses():
+        tree = LexborHTMLParser(raw)
+        text = tree.body.text(separator=" ") if tree.body else ""
+        hrefs = [a.attributes.get("href") or "" for a in tree.css("a")]
+        yield url, text, hrefs
 
 
 def _site_region(url: str) -> list[str]:

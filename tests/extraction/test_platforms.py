@@ -13,7 +13,7 @@ from extraction.platforms import (
     registrable_domain,
     site_country,
 )
-from tests.extraction.test_page import corpus_pages, corpus_truth, needs_corpus
+from tests.corpus_pages import corpus_pages, corpus_truth, needs_corpus
 
 DOMAIN_CASES = [
     ("https://www.example.co.uk/ad/1", "example.co.uk"),

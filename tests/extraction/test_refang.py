@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
@@ -12,24 +10,12 @@ from hypothesis import strategies as st
 
 from extraction.links import find_links
 from extraction.refang import defang, refang, refang_email, refang_mapped
+from tests.vectors import VECTORS, vector_rows
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors" / "refang_vectors.tsv"
-
-
-def _field(value: str) -> str:
-    return json.loads(value) if value.startswith('"') else value
-
-
-def _vector_rows() -> list[dict[str, str]]:
-    if not VECTORS.exists():
-        return []
-    lines = [line for line in VECTORS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    header = lines[0].split("\t")
-    return [dict(zip(header, map(_field, line.split("\t")), strict=True)) for line in lines[1:] if line]
-
-
-ROWS = _vector_rows()
-needs_vectors = pytest.mark.skipif(not ROWS, reason=f"shared vectors missing: {VECTORS}")
+ROWS = vector_rows("refang_vectors.tsv")
+needs_vectors = pytest.mark.skipif(
+    not ROWS, reason=f"shared vectors missing: {VECTORS / 'refang_vectors.tsv'}"
+)
 
 # Rows we disagree with on purpose, with the reason (the test still runs: strict xfail).
 DISPUTED = {

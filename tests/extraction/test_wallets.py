@@ -8,27 +8,16 @@ from pathlib import Path
 import pytest
 
 from extraction.wallets import find_wallets, wallet_value
-from tests.extraction.test_emails import MIN_PRECISION, MIN_RECALL, load_dev_pages, precision_recall
+from tests.corpus_pages import load_dev_pages
+from tests.extraction.test_emails import MIN_PRECISION, MIN_RECALL, precision_recall
+from tests.vectors import VECTORS, vector_rows
 
-VECTORS = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
 CHAIN_PREFIXES = {"BTC": "btc", "ETH": "eth", "TRON": "trx", "XMR": "xmr", "LTC": "ltc"}
 
 
 def _crypto_rows() -> list[tuple[str, str, bool]]:
-    path = VECTORS / "crypto_vectors.tsv"
-    if not path.is_file():
-        return []
-    rows = []
-    header_seen = False
-    for line in path.read_text("utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = [json.loads(field) if field.startswith('"') else field for field in line.split("\t")]
-        if not header_seen:
-            header_seen = True
-            continue
-        rows.append((fields[0], fields[1], fields[2] == "true"))
-    return rows
+    rows = vector_rows("crypto_vectors.tsv")
+    return [(row["address"], row["type"], row["valid"] == "true") for row in rows]
 
 
 def _expected_spelling(address: str, chain_type: str) -> str:

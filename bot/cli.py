@@ -78,7 +78,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not Path(args.messages).is_file():
         raise SystemExit(f"hub replay: no such file: {args.messages}")
     hub = build_hub(settings, warcs=warcs, database_url=args.db, operator_vouches=True)
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False)
 
     def show(inv: object, reply: object) -> None:
         from commands.seam import Invocation, Reply

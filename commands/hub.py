@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from commands.registry import Registry
 from commands.seam import Invocation, Reply
@@ -39,6 +41,18 @@ class HubConfig:
     undo_window: timedelta = timedelta(minutes=30)
     messages_per_minute: int = 30  # per participant, live chats only
     operator_vouches: bool = False  # replay: the file's chats are allowed, its users registered
+
+
+# Deadlock detected / serialization failure (PostgreSQL), or SQLite's busy writer.
+CONTENTION_SQLSTATES = {"40P01", "40001"}
+
+
+def is_contention(exc: BaseException) -> bool:
+    """A transient conflict between workers: the transaction can be run again as it was."""
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate in CONTENTION_SQLSTATES or "database is locked" in str(exc.orig)
 
 
 def utc_now() -> datetime:
@@ -115,7 +129,23 @@ class Hub:
         return [reply] if reply.text or reply.image else []  # chat without links gets no answer
 
     def process(self, inv: Invocation, submission_id: int) -> Reply:
-        """Run the work of one stored submission and mark it done (or failed, with the reason)."""
+        """Run the work of one stored submission and mark it done (or failed, with the reason).
+
+        Two workers updating the same findings can deadlock; the database aborts one of them,
+        whose whole transaction (claim included) is rolled back and simply run again.
+        """
+        retrying = Retrying(
+            retry=retry_if_exception(is_contention),
+            stop=stop_after_attempt(5),
+            wait=wait_random_exponential(multiplier=0.05, max=1.0),
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                return self._process_once(inv, submission_id)
+        raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+    def _process_once(self, inv: Invocation, submission_id: int) -> Reply:
         from commands import paste
 
         with self.session() as session, self._claimed(submission_id, session=session) as submission:
@@ -130,6 +160,8 @@ class Hub:
                 else:
                     reply = paste.handle_paste(self, inv, participant, submission_id, session=session)
             except Exception as exc:  # the submission is kept; the reporter hears what happened
+                if is_contention(exc):
+                    raise  # rolled back with the session; process() runs it again
                 log.exception("submission %s failed", submission_id)
                 session.rollback()
                 submission = submissions.get_submission(submission_id, session=session)

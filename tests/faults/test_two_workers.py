@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from commands.hub import is_contention
 from storage.engine import upgrade
 from tests.conftest import DEV_CORPUS, REPO, _reset_pg
 
@@ -79,3 +81,23 @@ def test_two_workers_on_one_stream_count_every_message_once(pg_database: str, tm
         export(single, tmp_path / "one.json")
     )
     engine.dispose()
+
+
+class _DriverError(Exception):
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (OperationalError("UPDATE", {}, _DriverError("deadlock detected", "40P01")), True),
+        (OperationalError("UPDATE", {}, _DriverError("could not serialize access", "40001")), True),
+        (OperationalError("INSERT", {}, _DriverError("database is locked")), True),
+        (OperationalError("SELECT", {}, _DriverError("connection refused", "08001")), False),
+        (ValueError("deadlock detected"), False),
+    ],
+)
+def test_only_conflicts_between_workers_are_run_again(error: Exception, transient: bool) -> None:
+    assert is_contention(error) is transient

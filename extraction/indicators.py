@@ -68,6 +68,13 @@ def fold_text(text: str) -> tuple[str, list[int]]:
     Every character that is not a letter or digit becomes a space, so phrases match across any
     punctuation; the index map lets evidence quote the original spelling.
     """
+    folded, origin = _folded(text)
+    return folded, list(origin)
+
+
+@functools.lru_cache(maxsize=16)
+def _folded(text: str) -> tuple[str, tuple[int, ...]]:
+    # One page is folded by the indicator, CSAM and organ checks alike: fold it once.
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -78,7 +85,7 @@ def fold_text(text: str) -> tuple[str, list[int]]:
         for folded in base:
             chars.append(folded if folded.isalnum() else " ")
             origin.append(index)
-    return "".join(chars), origin
+    return "".join(chars), tuple(origin)
 
 
 def compile_phrase(phrase: str) -> re.Pattern[str]:

@@ -11,7 +11,7 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 # Letters that stand in for digits, but only when glued to a digit ("074OO", "l23456").
@@ -40,6 +40,7 @@ class _Lexicon:
     longest: int
 
 
+@lru_cache(maxsize=65_536)  # a page repeats the same few hundred words; folding dominated the pass
 def fold(word: str) -> str:
     """Case- and accent-insensitive spelling used to look words up ("Zéro" → "zero")."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())

@@ -5,11 +5,16 @@ phone (and often a handle) and a copied ad template; the rest are loners with th
 a fifth of the findings were reported twice; every ad text has its real shingles and LSH bands.
 Rows go in through the driver's bulk path (executemany on SQLite, COPY on PostgreSQL), because
 pushing 100k findings through the full pipeline would take an hour.
+
+`python -m bench.synthetic --db URL --size N` loads a migrated database from its own process, so
+the generator's memory never counts against the process that measures the bot (bench.store_scale).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import json
 import random
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -284,3 +289,25 @@ def populate(engine: Engine, size: int, *, seed: int = 7) -> dict[str, int]:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
     return {table: len(rows) for table, rows in tables.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Migrate and populate the database at --db; prints the row counts as JSON."""
+    from storage.engine import make_engine, upgrade
+
+    parser = argparse.ArgumentParser(description="Bulk-load a synthetic action-week store.")
+    parser.add_argument("--db", required=True, help="database URL (migrated here if needed)")
+    parser.add_argument("--size", type=int, required=True, help="findings to generate")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    engine = make_engine(args.db)
+    try:
+        upgrade(engine)
+        print(json.dumps(populate(engine, args.size, seed=args.seed)))
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from storage import tallies
+from storage import tallies, tally_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,11 @@ class Outcomes:
 def outcomes(*, session: Session) -> Outcomes:
     """Potential victims/perpetrators are human tags; platforms checked include sweeps with no hit;
     social profiles are findings on social platforms; THB URLs are suspect or confirmed findings
-    that were not rejected."""
+    that were not rejected. Reused while the store is unchanged (storage/tally_cache.py)."""
+    return tally_cache.remembered("outcomes", lambda: _outcomes(session=session), session=session)
+
+
+def _outcomes(*, session: Session) -> Outcomes:
     from storage.findings import count_findings
     from storage.networks import count_networks
 

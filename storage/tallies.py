@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from storage import tally_cache
 from storage.models import Finding, FindingLink, Identifier, Participant, PlatformCheck, Report, Tag
 
 
@@ -72,8 +73,18 @@ def findings_of_kind(kind: str, *, session: Session) -> int:
 def standings(weights: Weights, *, session: Session, as_of: datetime | None = None) -> list[Standing]:
     """Every participant's points (see commands/scoring.py); ties broken by who reached the score first.
 
-    `as_of` (a leaderboard freeze) counts only reports and links made up to that time.
+    `as_of` (a leaderboard freeze) counts only reports and links made up to that time. Reused
+    while the store is unchanged (storage/tally_cache.py).
     """
+    rows = tally_cache.remembered(
+        ("standings", weights, as_of),
+        lambda: tuple(_standings(weights, session=session, as_of=as_of)),
+        session=session,
+    )
+    return list(rows)
+
+
+def _standings(weights: Weights, *, session: Session, as_of: datetime | None) -> list[Standing]:
     live: list[ColumnElement[bool]] = [col(Report.retracted).is_(False)]
     if as_of is not None:
         live.append(col(Report.ts) <= as_of)
@@ -162,6 +173,13 @@ class Backlog:
 
 
 def backlog(participant_id: str, *, session: Session) -> Backlog:
+    """Reused while the store is unchanged (storage/tally_cache.py)."""
+    return tally_cache.remembered(
+        ("backlog", participant_id), lambda: _backlog(participant_id, session=session), session=session
+    )
+
+
+def _backlog(participant_id: str, *, session: Session) -> Backlog:
     others = (
         select(Report.finding_id)
         .where(Report.participant_id != participant_id, col(Report.retracted).is_(False))

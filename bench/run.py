@@ -93,8 +93,13 @@ def verdicts(results: list[dict[str, Any]]) -> list[str]:
         lines.append(f"| lookup ratio 100k/1k ≤ 2 | {ratio:.2f} | {'yes' if ratio <= 2 else 'NO'} |")
         for command in ("counts", "leaderboard"):
             if f"{command}_ms" in big:
-                ms = statistics.median(big[f"{command}_ms"])
-                lines.append(f"| /{command} < 20 ms at 100k | {ms:.1f} ms | {'yes' if ms < 20 else 'NO'} |")
+                # The first ask after a change computes; later asks reuse it (storage/tally_cache.py).
+                ms, cold = statistics.median(big[f"{command}_ms"]), big[f"{command}_ms"][0]
+                met = "yes" if cold < 20 else ("warm only" if ms < 20 else "NO")
+                lines.append(
+                    f"| /{command} < 20 ms at 100k | {ms:.1f} ms (first ask after a change: "
+                    f"{cold:.0f} ms) | {met} |"
+                )
         # The target is the bot serving pastes and commands; a full export is an analyst's
         # one-off and is reported beside it, not judged.
         lines.append(
@@ -142,11 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--out", type=Path, default=HERE / "results.md")
+    parser.add_argument("--from-json", type=Path, help="rewrite the report from an earlier results.json")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="hub-bench-"))
-    results = []
-    for backend in args.backends.split(","):
+    results: list[dict[str, Any]] = json.loads(args.from_json.read_text()) if args.from_json else []
+    for backend in [] if args.from_json else args.backends.split(","):
         for size in map(int, args.sizes.split(",")):
             print(f"bench: {backend} with {size:,} findings…", file=sys.stderr, flush=True)
             results.append(run_store(backend, size, work))
@@ -175,7 +181,13 @@ def main(argv: list[str] | None = None) -> int:
         ]
     except ImportError as exc:
         lines += ["", f"(extraction benchmark not run: {exc})"]
-    lines += ["", f"Total benchmark time: {time.perf_counter() - started:.0f} s."]
+    took = f"{time.perf_counter() - started:.0f} s"
+    lines += [
+        "",
+        f"Report rewritten from {args.from_json} in {took}; store runs not repeated."
+        if args.from_json
+        else f"Total benchmark time: {took}.",
+    ]
     args.out.write_text("\n".join(lines) + "\n")
     chart(results, args.out.with_suffix(".png"))
     (args.out.with_suffix(".json")).write_text(json.dumps(results, indent=1, default=str))

@@ -20,7 +20,7 @@ from bot.poster import ChatPoster
 from commands.hub import Hub
 from commands.seam import Reply
 from storage import boards
-from storage.models import PinnedBoard
+from storage.operation_models import PinnedBoard
 
 log = logging.getLogger(__name__)
 

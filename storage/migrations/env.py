@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.models
+import storage.operation_models  # noqa: F401
 
 # Tables other libraries own in the same database (APScheduler's job store) are not ours to migrate.
 FOREIGN_TABLES = {"apscheduler_jobs"}

@@ -92,13 +92,17 @@ def verdicts(results: list[dict[str, Any]]) -> list[str]:
         ratio = statistics.median(big["lookup_ms"]) / statistics.median(small["lookup_ms"])
         lines.append(f"| lookup ratio 100k/1k ≤ 2 | {ratio:.2f} | {'yes' if ratio <= 2 else 'NO'} |")
         for command in ("counts", "leaderboard"):
-            if f"{command}_ms" in big:
-                # The first ask after a change computes; later asks reuse it (storage/tally_cache.py).
-                ms, cold = statistics.median(big[f"{command}_ms"]), big[f"{command}_ms"][0]
-                met = "yes" if cold < 20 else ("warm only" if ms < 20 else "NO")
+            after = big.get(f"{command}_after_change_ms")
+            if after:
+                # Asked right after a paste changed the store: nothing cached can answer.
+                from bench.store_scale import percentile
+
+                p50, p95 = percentile(after, 50), percentile(after, 95)
+                warm = statistics.median(big[f"{command}_ms"])
+                met = "yes" if p95 < 20 else "NO"
                 lines.append(
-                    f"| /{command} < 20 ms at 100k | {ms:.1f} ms (first ask after a change: "
-                    f"{cold:.0f} ms) | {met} |"
+                    f"| /{command} < 20 ms at 100k | right after a change: p50 {p50:.1f} ms, "
+                    f"p95 {p95:.1f} ms, max {max(after):.1f} ms (store unchanged: {warm:.1f} ms) | {met} |"
                 )
         # The target is the bot serving pastes and commands; a full export is an analyst's
         # one-off and is reported beside it, not judged.

@@ -168,6 +168,25 @@ def lookup_times(hub: Hub, size: int) -> list[float]:
     return out
 
 
+def asks_after_changes(
+    hub: Hub, asker: Invocation, urls: list[str], rounds: int = 20
+) -> dict[str, list[float]]:
+    """/counts and /leaderboard each asked right after a paste changed the store (no answer reusable)."""
+    out: dict[str, list[float]] = {"counts_after_change_ms": [], "leaderboard_after_change_ms": []}
+    for n in range(rounds):
+        # Someone corroborates a known page: a report, points and the tallies move.
+        hub.handle(
+            replace(
+                asker, participant_id=f"bench:{(n + 5) % 73}", text=f"seen {urls[n]}", message_key=f"chg-{n}"
+            )
+        )
+        for command in ("counts", "leaderboard"):
+            start = time.perf_counter()
+            hub.handle(replace(asker, text=f"/{command}", message_key=f"after-{command}-{n}"))
+            out[f"{command}_after_change_ms"].append((time.perf_counter() - start) * 1000)
+    return out
+
+
 def measure(backend: str, size: int) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="hub-bench-"))
     url, engine, size_of, drop = database(backend, size, work)
@@ -214,6 +233,7 @@ def measure(backend: str, size: int) -> dict[str, Any]:
                 return hub.handle(replace(asker, text=f"/{name}", message_key=f"cmd-{name}-{next(keys)}"))
 
             results[f"{command}_ms"] = timed(ask)
+        results.update(asks_after_changes(hub, asker, urls))
         results["peak_rss_mb"] = peak_rss_mb()  # the bot serving pastes and commands
         with hub.session() as session:
             results["export_ms"] = timed(

@@ -275,6 +275,7 @@ def populate(engine: Engine, size: int, *, seed: int = 7) -> dict[str, int]:
         raw.commit()
     finally:
         raw.close()
+    _rebuild_tallies(engine)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             for table in ("submissions", "findings", "reports", "identifiers", "networks", "finding_links"):
@@ -289,6 +290,17 @@ def populate(engine: Engine, size: int, *, seed: int = 7) -> dict[str, int]:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
     return {table: len(rows) for table, rows in tables.items()}
+
+
+def _rebuild_tallies(engine: Engine) -> None:
+    """The bulk path bypasses the hub, so its kept tallies are computed once, as after a repair."""
+    from sqlmodel import Session
+
+    from storage import live_tallies
+
+    with Session(engine) as session:
+        live_tallies.rebuild(session=session)
+        session.commit()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -210,8 +210,17 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     settings = _settings()
     engine = make_engine(args.db or settings.database_url)
-    if args.action == "upgrade":
+    if args.action in ("upgrade", "rebuild-tallies"):
         upgrade(engine)
+    if args.action == "rebuild-tallies":
+        from sqlmodel import Session
+
+        from storage import live_tallies
+
+        with Session(engine) as session:
+            live_tallies.rebuild(session=session)
+            session.commit()
+        print("live tallies (points, site totals, network sizes) recomputed from the stored rows")
     print(f"database at revision {current_revision(engine)}")
     return 0
 
@@ -261,8 +270,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="only the first N pages (by URL)")
     p.add_argument("--workers", type=int, default=2, help="pages sent to the model at once (default 2)")
     p.set_defaults(func=cmd_eval_llm)
-    p = with_db(sub.add_parser("db", help="database migrations"))
-    p.add_argument("action", choices=["upgrade", "current"])
+    p = with_db(sub.add_parser("db", help="database migrations; rebuild-tallies recomputes the kept tallies"))
+    p.add_argument("action", choices=["upgrade", "current", "rebuild-tallies"])
     p.set_defaults(func=cmd_db)
     p = sub.add_parser("bench", help="the performance picture: writes bench/results.md and a PNG")
     p.add_argument("--sizes", default="1000,10000,100000", help="store sizes (findings), comma-separated")

@@ -9,7 +9,7 @@ from commands.leaderboard import frozen_since
 from commands.references import local_time
 from commands.registry import command
 from commands.seam import Invocation, Reply
-from storage import audit, board_state
+from storage import audit, board_state, live_tallies
 from storage.models import Participant
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ def freeze(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
         board_state.set_state(
             board_state.FROZEN, inv.ts.isoformat(), at=inv.ts, by=participant.id, session=session
         )
+        live_tallies.freeze(session=session)
         audit.record(participant.id, "board.frozen", board_state.FROZEN, at=inv.ts, session=session)
         session.commit()
     return Reply(
@@ -47,6 +48,7 @@ def unfreeze(hub: Hub, inv: Invocation, participant: Participant | None) -> Repl
         if since is None:
             return Reply(f"The leaderboard is not frozen. {NOT_RECORDED}")
         board_state.clear_state(board_state.FROZEN, session=session)
+        live_tallies.unfreeze(session=session)
         audit.record(
             participant.id,
             "board.unfrozen",

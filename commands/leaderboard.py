@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from commands.references import counted, local_time
 from commands.registry import command
-from commands.scoring import CountryTotal, country_standings, standings
+from commands.scoring import CountryTotal, country_standings, frozen_standings, standings
 from commands.seam import Invocation, Reply
 from storage import board_state
 from storage.models import Participant
@@ -42,9 +42,9 @@ def frozen_since(*, session: Session) -> datetime | None:
 def current_board(*, session: Session, live: bool) -> Board:
     """`live` lifts the freeze (coordinators see the real standings)."""
     frozen_at = frozen_since(session=session)
-    as_of = None if live else frozen_at
-    rows = standings(session=session, as_of=as_of)
-    return Board(rows, country_standings(rows), frozen_at, as_of is not None)
+    showing_frozen = frozen_at is not None and not live
+    rows = frozen_standings(session=session) if showing_frozen else standings(session=session)
+    return Board(rows, country_standings(rows), frozen_at, showing_frozen)
 
 
 def _participant_lines(rows: list[Standing], limit: int) -> list[str]:

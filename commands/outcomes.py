@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from storage import tallies, tally_cache
+from storage import tallies
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +39,18 @@ class Outcomes:
 def outcomes(*, session: Session) -> Outcomes:
     """Potential victims/perpetrators are human tags; platforms checked include sweeps with no hit;
     social profiles are findings on social platforms; THB URLs are suspect or confirmed findings
-    that were not rejected. Reused while the store is unchanged (storage/tally_cache.py)."""
-    return tally_cache.remembered("outcomes", lambda: _outcomes(session=session), session=session)
-
-
-def _outcomes(*, session: Session) -> Outcomes:
-    from storage.findings import count_findings
+    that were not rejected. Read from the tallies the store keeps (storage/live_tallies.py): a
+    few hundred rows whatever the number of findings, so always fresh."""
     from storage.networks import count_networks
 
+    totals = tallies.finding_totals(session=session)
     return Outcomes(
         potential_victims=tallies.tag_count("potential_victim", session=session),
         potential_perpetrators=tallies.tag_count("potential_perpetrator", session=session),
         platforms_checked=tallies.platforms_checked(session=session),
-        thb_urls=tallies.thb_urls(session=session),
-        social_profiles=tallies.findings_of_kind("social", session=session),
+        thb_urls=totals.thb_urls,
+        social_profiles=totals.social,
         networks=count_networks(session=session),
-        findings=count_findings(session=session),
+        findings=totals.findings,
         platforms_with_indications=tallies.platforms_with_indications(session=session),
     )

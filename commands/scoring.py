@@ -19,8 +19,13 @@ Points are counted per participant and finding, from live (not retracted) report
   last point-scoring report wins.
 * A country's total is the sum of its participants' points; ties go to the country whose
   last scoring report came first.
-* During a leaderboard freeze, participants see the standings from reports and links made up
-  to the freeze time (judgements are applied as they are now: they are not time-stamped).
+* During a leaderboard freeze, participants see the standings captured when /freeze was given
+  (judgements, undos and reports after it show only to coordinators until /unfreeze).
+* Every weight is positive, so a pair scores exactly when its finding is not rejected (the
+  tie-break time counts scoring pairs only).
+
+Kept live per participant by storage/live_tallies.py (the flags per participant and finding),
+so reading the standings costs one row per participant; the weights are applied on reading.
 """
 
 from __future__ import annotations
@@ -56,8 +61,13 @@ class CountryTotal:
 
 
 def standings(*, session: Session, as_of: datetime | None = None) -> list[tallies.Standing]:
-    """Every participant, best first; `as_of` gives the standings of a freeze."""
+    """Every participant, best first; `as_of` recomputes them from what was reported by then."""
     return tallies.standings(WEIGHTS, session=session, as_of=as_of)
+
+
+def frozen_standings(*, session: Session) -> list[tallies.Standing]:
+    """The standings captured by /freeze, best first."""
+    return tallies.frozen_standings(WEIGHTS, session=session)
 
 
 def country_totals(rows: list[tallies.Standing]) -> list[tuple[str, float, int]]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from storage import live_tallies
 from storage.models import Finding, FindingAlias, FindingIndicator, Report
 from storage.upsert import insert_ignore
 
@@ -54,6 +55,8 @@ def claim_finding(
         .where(Finding.canonical_url == canonical_url)
         .execution_options(populate_existing=True)
     ).one()
+    if created:
+        live_tallies.touch(session, findings=[finding.id or 0])
     return finding, created
 
 
@@ -84,6 +87,7 @@ def add_report(
         session=session,
     )
     if created:
+        live_tallies.touch(session, findings=[finding.id or 0])
         # Conditional update: whichever report is earliest wins, whatever order they arrive in.
         session.execute(
             update(Finding)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import case, distinct, func, update
+from sqlalchemy import case, distinct, func, text, update
 from sqlmodel import Session, col, select
 
+from storage import live_tallies
 from storage.models import (
     Finding,
     FindingIdentifier,
@@ -22,12 +23,27 @@ from storage.models import (
     TextBand,
     TextShingles,
 )
+from storage.score_models import NetworkTally
 from storage.upsert import insert_ignore, insert_ignore_many
+
+_PG_JOIN_LOCK = 0x48554E4A  # "HUNJ": held from a transaction's first join to its end
 
 
 def count_networks(*, session: Session, suspect_only: bool = True) -> int:
-    """Networks with at least two findings (and, by default, at least one THB-suspect finding)."""
-    return len(network_ids(session=session, suspect_only=suspect_only))
+    """Networks with at least two findings (and, by default, at least one THB-suspect finding).
+
+    Reads the sizes kept by storage/live_tallies.py (one row per network, not every finding).
+    """
+    live_tallies.settle(session)
+    stmt = (
+        select(func.count())
+        .select_from(NetworkTally)
+        .join(Network, col(Network.id) == col(NetworkTally.network_id))
+        .where(col(Network.merged_into).is_(None), col(NetworkTally.members) >= 2)
+    )
+    if suspect_only:
+        stmt = stmt.where(col(NetworkTally.suspects) >= 1)
+    return int(session.exec(stmt).one())
 
 
 def network_ids(*, session: Session, suspect_only: bool = True) -> list[int]:
@@ -46,17 +62,27 @@ def add_link(
     finding_a: int, finding_b: int, kind: str, value: str, *, at: datetime, session: Session
 ) -> bool:
     a, b = sorted((finding_a, finding_b))
-    return insert_ignore(
+    added = insert_ignore(
         FindingLink,
         {"finding_a": a, "finding_b": b, "kind": kind, "value": value[:255], "created_at": at},
         ["finding_a", "finding_b", "kind", "value"],
         session=session,
     )
+    if added:
+        live_tallies.touch(session, findings=[b])  # the later finding may earn a link bonus
+    return added
 
 
 def join(finding_ids: Sequence[int], *, at: datetime, session: Session) -> int:
     """Put the findings in one network; returns its id (the oldest existing one survives)."""
-    rows = session.exec(select(Finding).where(col(Finding.id).in_(finding_ids))).all()
+    # PostgreSQL: joins take turns (one transaction-scoped lock), and the findings are read again
+    # after it: a join that committed meanwhile may have put one of them in another network,
+    # which must then merge here too. SQLite has one writer at a time.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_JOIN_LOCK})
+    rows = session.exec(
+        select(Finding).where(col(Finding.id).in_(finding_ids)).execution_options(populate_existing=True)
+    ).all()
     existing = sorted({f.network_id for f in rows if f.network_id is not None})
     if existing:
         survivor = existing[0]
@@ -79,6 +105,7 @@ def join(finding_ids: Sequence[int], *, at: datetime, session: Session) -> int:
         )
     session.execute(update(Finding).where(col(Finding.id).in_(finding_ids)).values(network_id=survivor))
     session.flush()
+    live_tallies.touch(session, networks=[survivor, *absorbed])
     return survivor
 
 

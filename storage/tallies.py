@@ -5,15 +5,19 @@ The rules behind the numbers are documented once, in `commands/scoring.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, union
+from sqlalchemy import Select, distinct, func, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage import tally_cache
-from storage.models import Finding, FindingLink, Identifier, Participant, PlatformCheck, Report, Tag
+from storage import live_tallies, tally_cache
+from storage.models import Finding, Participant, PlatformCheck, Report, Tag
+from storage.score_facts import COUNTS, pair_facts, participant_sums
+from storage.score_models import FrozenScore, ParticipantScore, PlatformTally
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,124 +46,103 @@ def tag_count(tag: str, *, session: Session) -> int:
 
 
 def platforms_checked(*, session: Session) -> int:
-    found = select(Finding.platform.label("p")).where(Finding.platform != "")  # type: ignore[attr-defined]
-    swept = select(PlatformCheck.platform.label("p"))  # type: ignore[attr-defined]
+    """Sites with a finding or swept with /checked (platform tallies: one row per site)."""
+    live_tallies.settle(session)
+    found: Select[Any] = sa_select(col(PlatformTally.platform).label("p")).where(
+        col(PlatformTally.platform) != "", col(PlatformTally.findings) > 0
+    )
+    swept: Select[Any] = sa_select(col(PlatformCheck.platform).label("p"))
     both = union(found, swept).subquery()
     return int(session.exec(select(func.count()).select_from(both)).one())
 
 
 def platforms_with_indications(*, session: Session) -> int:
-    stmt = select(func.count(distinct(col(Finding.platform)))).where(col(Finding.thb_suspect).is_(True))
+    live_tallies.settle(session)
+    stmt = select(func.count()).select_from(PlatformTally).where(col(PlatformTally.suspects) > 0)
     return int(session.exec(stmt).one())
 
 
-def thb_urls(*, session: Session) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(Finding)
-        .where(
-            (col(Finding.thb_suspect).is_(True) | (Finding.judgement == "confirmed")),
-            func.coalesce(Finding.judgement, "") != "rejected",
-        )
+@dataclass(frozen=True, slots=True)
+class FindingTotals:
+    findings: int
+    thb_urls: int  # THB-suspect or confirmed, and not rejected
+    social: int  # findings on social platforms
+
+
+def finding_totals(*, session: Session) -> FindingTotals:
+    """Sums of the platform tallies kept by storage/live_tallies.py."""
+    live_tallies.settle(session)
+    stmt = sa_select(
+        func.coalesce(func.sum(col(PlatformTally.findings)), 0),
+        func.coalesce(func.sum(col(PlatformTally.thb_urls)), 0),
+        func.coalesce(func.sum(col(PlatformTally.social)), 0),
     )
-    return int(session.exec(stmt).one())
-
-
-def findings_of_kind(kind: str, *, session: Session) -> int:
-    stmt = select(func.count()).select_from(Finding).where(Finding.platform_kind == kind)
-    return int(session.exec(stmt).one())
+    findings, thb, social = session.execute(stmt).one()
+    return FindingTotals(int(findings), int(thb), int(social))
 
 
 def standings(weights: Weights, *, session: Session, as_of: datetime | None = None) -> list[Standing]:
     """Every participant's points (see commands/scoring.py); ties broken by who reached the score first.
 
-    `as_of` (a leaderboard freeze) counts only reports and links made up to that time. Reused
-    while the store is unchanged (storage/tally_cache.py).
+    Live standings read the totals kept by storage/live_tallies.py (one row per participant).
+    `as_of` (a digest's "since yesterday") recomputes from the reports and links made up to that
+    time, reused while the store is unchanged (storage/tally_cache.py).
     """
+    if as_of is None:
+        live_tallies.settle(session)
+        return _ranked(session.execute(_joined(ParticipantScore)), weights)
     rows = tally_cache.remembered(
-        ("standings", weights, as_of),
-        lambda: tuple(_standings(weights, session=session, as_of=as_of)),
+        ("standings", as_of),
+        lambda: tuple(session.execute(_joined(participant_sums(pair_facts(as_of=as_of).subquery())))),
         session=session,
     )
-    return list(rows)
+    return _ranked(rows, weights)
 
 
-def _standings(weights: Weights, *, session: Session, as_of: datetime | None) -> list[Standing]:
-    live: list[ColumnElement[bool]] = [col(Report.retracted).is_(False)]
-    if as_of is not None:
-        live.append(col(Report.ts) <= as_of)
-    # One row per participant and finding: reporting the same ad again never pays again.
-    pair = (
-        sa_select(
-            col(Report.participant_id).label("pid"),
-            col(Report.finding_id).label("fid"),
-            func.min(col(Report.ts)).label("ts"),
-        )
-        .where(*live)
-        .group_by(col(Report.participant_id), col(Report.finding_id))
-        .subquery()
-    )
-    linking: list[ColumnElement[bool]] = [col(Identifier.ignored).is_(False), col(FindingLink.kind) != "text"]
-    if as_of is not None:
-        linking.append(col(FindingLink.created_at) <= as_of)
-    linked = (
-        sa_select(col(FindingLink.finding_b).label("fid"))
-        .join(
-            Identifier,
-            and_(
-                col(Identifier.kind) == col(FindingLink.kind), col(Identifier.value) == col(FindingLink.value)
-            ),
-        )
-        .where(*linking)
-        .distinct()
-        .subquery()
-    )
-    owner = pair.c.pid == col(Finding.reporter_id)
-    rejected = func.coalesce(col(Finding.judgement), "") == "rejected"
-    points = case(
-        (rejected, 0.0),
-        (
-            owner,
-            weights.new_finding
-            + case((col(Finding.thb_suspect).is_(True), weights.suspect_bonus), else_=0.0)
-            + case((col(Finding.judgement) == "confirmed", weights.confirmed_bonus), else_=0.0)
-            + case((linked.c.fid.is_not(None), weights.link_bonus), else_=0.0),
-        ),
-        else_=weights.corroboration,
-    )
-    per_pair = (
-        sa_select(
-            pair.c.pid.label("pid"),
-            points.label("points"),
-            case((owner, 1), else_=0).label("owned"),
-            case((owner, 0), else_=1).label("corroborated"),
-            pair.c.ts.label("ts"),
-        )
-        .select_from(pair)
-        .join(Finding, col(Finding.id) == pair.c.fid)
-        .outerjoin(linked, linked.c.fid == pair.c.fid)
-        .subquery()
-    )
-    stmt = (
+def frozen_standings(weights: Weights, *, session: Session) -> list[Standing]:
+    """The standings captured at /freeze (storage/live_tallies.py `freeze`)."""
+    return _ranked(session.execute(_joined(FrozenScore)), weights)
+
+
+def _joined(sums: Any) -> Select[Any]:
+    """Every participant with their sums (zeros when they have none)."""
+    table = sums.__table__ if hasattr(sums, "__table__") else sums
+    return (
         sa_select(
             col(Participant.id),
             col(Participant.name),
             col(Participant.country),
-            func.coalesce(func.sum(per_pair.c.points), 0.0),
-            func.coalesce(func.sum(per_pair.c.owned), 0),
-            func.coalesce(func.sum(per_pair.c.corroborated), 0),
-            func.max(case((per_pair.c.points > 0, per_pair.c.ts), else_=None)),
+            *(func.coalesce(table.c[name], 0) for name in COUNTS),
+            table.c.reached_at,
         )
         .select_from(Participant)
-        .outerjoin(per_pair, per_pair.c.pid == col(Participant.id))
-        .group_by(col(Participant.id), col(Participant.name), col(Participant.country))
+        .outerjoin(table, table.c.participant_id == col(Participant.id))
     )
-    rows = []
-    for pid, name, country, pts, owned, corroborated, last in session.execute(stmt):
-        reached = last.isoformat() if hasattr(last, "isoformat") else str(last or "9999")
-        rows.append(Standing(pid, name, country, float(pts), int(owned), int(corroborated), reached))
-    rows.sort(key=lambda s: (-s.points, s.reached_at, s.participant_id))
-    return rows
+
+
+def _ranked(rows: Iterable[Any], weights: Weights) -> list[Standing]:
+    out = []
+    for pid, name, country, findings, corrob, owned, corroborating, suspect, confirmed, linked, last in rows:
+        points = (
+            owned * weights.new_finding
+            + suspect * weights.suspect_bonus
+            + confirmed * weights.confirmed_bonus
+            + linked * weights.link_bonus
+            + corroborating * weights.corroboration
+        )
+        out.append(Standing(pid, name, country, float(points), int(findings), int(corrob), utc_iso(last)))
+    out.sort(key=lambda s: (-s.points, s.reached_at, s.participant_id))
+    return out
+
+
+def utc_iso(value: object) -> str:
+    """A stored time as ISO 8601 UTC ("9999" for none: sorts after every real time)."""
+    if value is None:
+        return "9999"
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
-"""Live tallies kept in memory while the store has not changed since they were computed.
+"""Aggregate answers kept in memory while the store has not changed since they were computed.
 
-/counts, /leaderboard and /status aggregate every finding and report (hundreds of ms at 100k
-findings), and people ask far more often than the store changes. An answer is reused only while
+/counts and the live leaderboard read the tallies the store keeps (storage/live_tallies.py) and
+need no memory. What still aggregates every finding or report — /status's backlog, standings
+recomputed as of a past time for a digest — is reused here. An answer is reused only while
 the store's data version — read from the database on every call, so writes made by other
 processes count too — is still the one it was computed at.
 

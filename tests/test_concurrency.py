@@ -12,10 +12,12 @@ from sqlmodel import select
 
 from commands.catalog import load_registry
 from commands.hub import Hub, HubConfig
+from commands.scoring import CORROBORATION, NEW_FINDING, standings
 from commands.seam import Invocation
 from extraction.archive import WarcArchive
 from storage.engine import make_engine
 from storage.models import Finding, Report, Submission
+from tests.test_live_tallies import kept, rebuilt_rows
 from tests.warcs import html, write_warc
 
 T0 = datetime(2025, 9, 16, 10, 0, tzinfo=UTC)
@@ -88,6 +90,44 @@ def test_simultaneous_pastes_of_one_url_make_one_finding_and_one_first_reporter(
     # Each paste heard about the one finding: new at the time it was processed, or a duplicate.
     assert all(len(r) == 1 and ("#1 new" in r[0].text or "#1 already reported" in r[0].text) for r in replies)
     assert sum("#1 already reported" in r[0].text for r in replies) >= pastes // 2
+    # The kept points saw every report, whichever transaction settled first.
+    assert rebuilt_rows(hub.engine) == kept(hub)
+    with hub.session() as session:
+        board = standings(session=session)
+    assert [s.points for s in board].count(CORROBORATION) == pastes - 1
+    assert board[0].participant_id == findings[0].reporter_id and board[0].points == NEW_FINDING
+
+
+def test_simultaneous_pastes_of_linked_ads_keep_the_tallies_true(db_url: str, tmp_path: Path) -> None:
+    """Ads sharing phones pasted at once by many people: links, networks and points race."""
+    phones = ["+31 6 2345 6789", "+31 6 4150 2873", "+31 6 2875 1934"]
+    pages = {
+        f"https://www.kinky.nl/ad/{n}": (
+            200,
+            "text/html",
+            html(f"Girl {n}, new in town, call {phones[n % 3]} or {phones[(n + 1) % 3]}"),
+            None,
+        )
+        for n in range(24)
+    }
+    warc = write_warc(tmp_path / "ads.warc.gz", pages)
+    hub = Hub(
+        engine=make_engine(db_url),
+        fetcher=WarcArchive([warc]),
+        registry=load_registry(),
+        config=HubConfig(operator_vouches=True),
+    )
+    invocations = [
+        replace(_paste(n), text=list(pages)[n % 24], message_key=f"telegram:thb:l{n}") for n in range(48)
+    ]
+    for inv in invocations:
+        hub.handle(replace(inv, text="/counts", message_key=inv.message_key + ":join"))
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(hub.handle, invocations))
+    assert rebuilt_rows(hub.engine) == kept(hub)
+    with hub.session() as session:
+        assert {s.status for s in session.exec(select(Submission)).all()} == {"done"}
+        assert len(session.exec(select(Finding)).all()) == 24
 
 
 def test_one_message_delivered_many_times_at_once_counts_once(db_url: str, tmp_path: Path) -> None:

@@ -1,0 +1,101 @@
+"""The facts points are made of, as SQL: per (participant, finding) and summed per participant.
+
+Shared by the live upkeep (storage/live_tallies.py, a few findings at a time) and by the
+recomputations from scratch (a digest's "since yesterday", the freeze, `hub db rebuild-tallies`),
+so both count by one definition. The weights are applied by the reader (storage/tallies.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func
+from sqlalchemy import select as sa_select
+from sqlmodel import col
+
+from storage.models import Finding, FindingLink, Identifier, Report
+
+COUNTS = ("findings", "corroborations", "owned_scoring", "corroborating", "suspect", "confirmed", "linked")
+
+
+def pair_facts(*, finding_ids: Sequence[int] | None = None, as_of: datetime | None = None) -> Select[Any]:
+    """One row per participant and finding they reported (live reports only), with the flags the
+    points are made of: pid, fid, ts (their first report), owned, scoring (not rejected) and the
+    owner's bonuses suspect, confirmed, linked. Reporting the same ad again never pays again.
+
+    `finding_ids` limits it to those findings (live upkeep); `as_of` to reports and links made
+    up to that time.
+    """
+    live: list[ColumnElement[bool]] = [col(Report.retracted).is_(False)]
+    linking: list[ColumnElement[bool]] = [col(Identifier.ignored).is_(False), col(FindingLink.kind) != "text"]
+    if as_of is not None:
+        live.append(col(Report.ts) <= as_of)
+        linking.append(col(FindingLink.created_at) <= as_of)
+    if finding_ids is not None:
+        live.append(col(Report.finding_id).in_(list(finding_ids)))
+        linking.append(col(FindingLink.finding_b).in_(list(finding_ids)))
+    pair = (
+        sa_select(
+            col(Report.participant_id).label("pid"),
+            col(Report.finding_id).label("fid"),
+            func.min(col(Report.ts)).label("ts"),
+        )
+        .where(*live)
+        .group_by(col(Report.participant_id), col(Report.finding_id))
+        .subquery()
+    )
+    # A link bonus: the finding shared an identifier (not mere ad text) with an earlier finding.
+    linked = (
+        sa_select(col(FindingLink.finding_b).label("fid"))
+        .join(
+            Identifier,
+            and_(
+                col(Identifier.kind) == col(FindingLink.kind), col(Identifier.value) == col(FindingLink.value)
+            ),
+        )
+        .where(*linking)
+        .distinct()
+        .subquery()
+    )
+    owned = pair.c.pid == col(Finding.reporter_id)
+    scoring = func.coalesce(col(Finding.judgement), "") != "rejected"
+
+    def flag(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
+        return case((and_(*conditions), 1), else_=0)
+
+    return (
+        sa_select(
+            pair.c.pid.label("pid"),
+            pair.c.fid.label("fid"),
+            pair.c.ts.label("ts"),
+            flag(owned).label("owned"),
+            flag(scoring).label("scoring"),
+            flag(owned, scoring, col(Finding.thb_suspect).is_(True)).label("suspect"),
+            flag(owned, scoring, col(Finding.judgement) == "confirmed").label("confirmed"),
+            flag(owned, scoring, linked.c.fid.is_not(None)).label("linked"),
+        )
+        .select_from(pair)
+        .join(Finding, col(Finding.id) == pair.c.fid)
+        .outerjoin(linked, linked.c.fid == pair.c.fid)
+    )
+
+
+def participant_sums(facts: Any) -> Any:
+    """Per participant: the columns of ParticipantScore summed over `facts` (pair_facts rows)."""
+    return (
+        sa_select(
+            facts.c.pid.label("participant_id"),
+            func.sum(facts.c.owned).label("findings"),
+            func.sum(1 - facts.c.owned).label("corroborations"),
+            func.sum(facts.c.owned * facts.c.scoring).label("owned_scoring"),
+            func.sum((1 - facts.c.owned) * facts.c.scoring).label("corroborating"),
+            func.sum(facts.c.suspect).label("suspect"),
+            func.sum(facts.c.confirmed).label("confirmed"),
+            func.sum(facts.c.linked).label("linked"),
+            func.max(case((facts.c.scoring == 1, facts.c.ts), else_=None)).label("reached_at"),
+        )
+        .group_by(facts.c.pid)
+        .subquery()
+    )

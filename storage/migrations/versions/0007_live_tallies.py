@@ -35,7 +35,7 @@ def _scores(name: str) -> None:
         name,
         sa.Column("participant_id", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
         *(sa.Column(column, sa.Integer(), nullable=False) for column in _SCORE_COLUMNS),
-        sa.Column("reached_at", sa.DateTime(), nullable=True),
+        sa.Column("reached_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("participant_id"),
     )
 
@@ -45,7 +45,7 @@ def upgrade() -> None:
         "score_pairs",
         sa.Column("finding_id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
-        sa.Column("ts", sa.DateTime(), nullable=False),
+        sa.Column("ts", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         *(
             sa.Column(column, sa.Integer(), nullable=False)
             for column in ("owned", "scoring", "suspect", "confirmed", "linked")

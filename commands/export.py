@@ -102,6 +102,8 @@ def _finding(
         "network": f"N{f.network_id}" if f.network_id in live else None,
         "tags": tags,
         "suppressed": suppressed,
+        # Every report withdrawn with /undo: kept on record, counted in no figure of `counts`.
+        "withdrawn": not reports,
     }
 
 

@@ -44,6 +44,7 @@ FINDING_COLUMNS = (
     "identifiers",
     *(f"{kind}s" for kind in IDENTIFIER_KINDS),
     "suppressed",
+    "withdrawn",
 )
 IDENTIFIER_COLUMNS = (
     "finding_id",
@@ -91,6 +92,7 @@ def finding_row(finding: dict[str, Any]) -> list[str]:
         "indicators": ";".join(finding["indicators"]),
         "identifiers": ";".join(f"{i['kind']}:{i['value']}" for i in idents),
         "suppressed": finding.get("suppressed", False),
+        "withdrawn": finding.get("withdrawn", False),
     }
     for kind in IDENTIFIER_KINDS:
         values[f"{kind}s"] = ";".join(i["value"] for i in idents if i["kind"] == kind)

@@ -51,5 +51,8 @@ def undo(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
         session.commit()
     after = f" #{number} now belongs to {successor}." if successor else ""
     if not remaining:
-        after = f" Nobody else reported #{number}: it scores nobody now."
+        after = (
+            f" Nobody else reported #{number}: it scores nobody and counts in no figure of /counts now "
+            "(it stays on record, marked withdrawn in exports)."
+        )
     return Reply(f"↩ Your report of #{number} is withdrawn.{after}")

@@ -6,7 +6,8 @@ touches a handful of findings. So the store keeps (storage/score_models.py):
 * `score_pairs`: per (participant, finding), the flags the points are made of
   (storage/score_facts.py `pair_facts`); `participant_scores`: their sums per participant;
 * `finding_tallies` and `platform_tallies`: what each finding adds to its site's findings,
-  THB-suspect findings, THB URLs and social profiles;
+  THB-suspect findings, THB URLs and social profiles (nothing once all its reports are
+  withdrawn);
 * `network_tallies`: each network's size and THB-suspect members.
 
 How they stay true: every change to an input marks what it touches. ORM changes are seen on
@@ -226,13 +227,19 @@ def _refresh_participants(pids: list[str], *, session: Session) -> None:
 def _site_facts(ids: list[int] | None) -> Any:
     scoring = func.coalesce(col(Finding.judgement), "") != "rejected"
     suspect = col(Finding.thb_suspect).is_(True)
+    # A finding whose every report was withdrawn (/undo) adds nothing: the pasted link was a mistake.
+    reported = (
+        sa_select(col(Report.id))
+        .where(col(Report.finding_id) == col(Finding.id), col(Report.retracted).is_(False))
+        .exists()
+    )
     stmt = sa_select(
         col(Finding.id),
         col(Finding.platform),
         case((suspect, 1), else_=0),
         case(((suspect | (col(Finding.judgement) == "confirmed")) & scoring, 1), else_=0),
         case((col(Finding.platform_kind) == "social", 1), else_=0),
-    )
+    ).where(reported)
     return stmt if ids is None else stmt.where(col(Finding.id).in_(ids))
 
 

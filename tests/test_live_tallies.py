@@ -69,13 +69,17 @@ def rebuilt_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def counted_row_by_row(session: Session) -> dict[str, int]:
-    """The /counts figures the slow way: every finding, network and check looked at."""
+    """The /counts figures the slow way: every finding, network and check looked at.
+
+    Findings whose every report was withdrawn (/undo) count in no figure but the networks.
+    """
     suspect = col(Finding.thb_suspect).is_(True)
     not_rejected = func.coalesce(col(Finding.judgement), "") != "rejected"
+    reported = col(Finding.id).in_(select(Report.finding_id).where(col(Report.retracted).is_(False)))
     thb = (
         select(func.count())
         .select_from(Finding)
-        .where(suspect | (Finding.judgement == "confirmed"), not_rejected)
+        .where(suspect | (Finding.judgement == "confirmed"), not_rejected, reported)
     )
     sized = (
         select(Finding.network_id)
@@ -83,21 +87,17 @@ def counted_row_by_row(session: Session) -> dict[str, int]:
         .group_by(col(Finding.network_id))
         .having(func.count() >= 2, func.sum(case((suspect, 1), else_=0)) >= 1)
     )
-    found = sa_select(col(Finding.platform).label("p")).where(Finding.platform != "")
+    found = sa_select(col(Finding.platform).label("p")).where(Finding.platform != "", reported)
     checked = union(found, sa_select(col(PlatformCheck.platform).label("p"))).subquery()
+    social = select(func.count()).select_from(Finding).where(Finding.platform_kind == "social", reported)
+    indications = select(func.count(distinct(col(Finding.platform)))).where(suspect, reported)
     return {
-        "findings": int(session.exec(select(func.count()).select_from(Finding)).one()),
+        "findings": int(session.exec(select(func.count()).select_from(Finding).where(reported)).one()),
         "thb_urls": int(session.exec(thb).one()),
-        "social_profiles": int(
-            session.exec(
-                select(func.count()).select_from(Finding).where(Finding.platform_kind == "social")
-            ).one()
-        ),
+        "social_profiles": int(session.exec(social).one()),
         "networks": len(list(session.exec(sized))),
         "platforms_checked": int(session.exec(select(func.count()).select_from(checked)).one()),
-        "platforms_with_indications": int(
-            session.exec(select(func.count(distinct(col(Finding.platform)))).where(suspect)).one()
-        ),
+        "platforms_with_indications": int(session.exec(indications).one()),
     }
 
 

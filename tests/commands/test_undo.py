@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
+from commands.export import export_document
 from commands.hub import Hub
+from commands.scoring import standings
 from storage.models import Finding, Report
 from tests.commands.conftest import T0, URL1, ask, audit_actions, state
 
@@ -54,3 +56,20 @@ def test_undo_refusals_change_nothing(hub: Hub, user: str, command: str, expecte
     before = state(hub)
     assert expected in ask(hub, command, user=user, at=T0 + timedelta(minutes=1)).text
     assert state(hub) == before
+
+
+def test_a_finding_whose_only_report_is_withdrawn_counts_nowhere(hub_both: Hub) -> None:
+    hub = hub_both
+    ask(hub, URL1, user="tg:1")
+    before = ask(hub, "/counts", user="tg:2").text
+    assert "• findings: 1" in before
+    reply = ask(hub, "/undo 1", user="tg:1", at=T0 + timedelta(minutes=5))
+    assert "counts in no figure" in reply.text
+    after = ask(hub, "/counts", user="tg:2").text
+    assert "• findings: 0" in after and "• THB URLs: 0" in after and "platforms checked: 0" in after
+    with hub.session() as session:
+        document = export_document(session=session)
+    assert [f["withdrawn"] for f in document["findings"]] == [True]
+    assert document["counts"]["thb_urls"] == 0
+    with hub.session() as session:
+        assert all(s.points == 0 for s in standings(session=session))

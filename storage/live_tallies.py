@@ -32,11 +32,12 @@ writer at a time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, delete, event, func, insert, text, update
+from sqlalchemy import BindParameter, bindparam, case, delete, event, func, insert, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
@@ -152,8 +153,7 @@ def _lock(session: Session) -> None:
 
 
 def _before_commit(session: OrmSession) -> None:
-    if isinstance(session, Session):
-        settle(session)
+    settle(session)  # type: ignore[arg-type]  # any ORM session: settle uses no SQLModel extras
 
 
 event.listen(OrmSession, "after_flush", _collect)
@@ -181,9 +181,7 @@ def _refresh_findings(ids: list[int], *, session: Session) -> set[int]:
     networks: set[int] = set()
     participants: set[str] = set()
     for chunk in _chunks(ids):
-        rows = session.execute(
-            sa_select(col(Finding.id), col(Finding.network_id)).where(col(Finding.id).in_(chunk))
-        ).all()
+        rows = session.execute(_sql().networks_of, {"ids": chunk}).all()
         networks.update(n for _, n in rows if n)
         participants |= _refresh_pairs(chunk, session=session)
         _refresh_sites(chunk, session=session)
@@ -192,14 +190,59 @@ def _refresh_findings(ids: list[int], *, session: Session) -> set[int]:
     return networks
 
 
-def _refresh_pairs(ids: list[int], *, session: Session) -> set[str]:
-    before = sa_select(col(ScorePair.participant_id)).where(col(ScorePair.finding_id).in_(ids))
-    participants = set(session.execute(before).scalars())
-    session.execute(delete(ScorePair).where(col(ScorePair.finding_id).in_(ids)))
+_PAIR_COLUMNS = ["participant_id", "finding_id", "ts", "owned", "scoring", "suspect", "confirmed", "linked"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """Built once (composing them costs more than running them); ids are expanding parameters."""
+
+    networks_of: Any
+    pairs_of: Any
+    delete_pairs: Any
+    insert_pairs: Any
+    sums_of: Any
+    old_sites: Any
+    new_sites: Any
+    sizes_of: Any
+
+
+@functools.cache
+def _sql() -> _Statements:
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    pids: BindParameter[Any] = bindparam("pids", expanding=True)
+    pairs_table = ScorePair.__table__  # type: ignore[attr-defined]  # Core: parameters bind, not bulk rows
     facts = pair_facts(finding_ids=ids).subquery()
-    columns = ["participant_id", "finding_id", "ts", "owned", "scoring", "suspect", "confirmed", "linked"]
-    session.execute(insert(ScorePair).from_select(columns, sa_select(*facts.c)))
-    participants.update(session.execute(before).scalars())
+    pairs = sa_select(ScorePair).where(col(ScorePair.participant_id).in_(pids)).subquery()
+    kept = sa_select(
+        pairs.c.participant_id.label("pid"),
+        pairs.c.finding_id.label("fid"),
+        *(pairs.c[name] for name in _PAIR_COLUMNS[2:]),
+    ).subquery()
+    return _Statements(
+        networks_of=sa_select(col(Finding.id), col(Finding.network_id)).where(col(Finding.id).in_(ids)),
+        pairs_of=sa_select(col(ScorePair.participant_id)).where(col(ScorePair.finding_id).in_(ids)),
+        delete_pairs=delete(pairs_table).where(pairs_table.c.finding_id.in_(ids)),
+        insert_pairs=insert(pairs_table).from_select(_PAIR_COLUMNS, sa_select(*facts.c)),
+        sums_of=sa_select(participant_sums(kept)),
+        old_sites=sa_select(FindingTally).where(col(FindingTally.finding_id).in_(ids)),
+        new_sites=_site_facts(ids),
+        sizes_of=sa_select(
+            col(Finding.network_id),
+            func.count(),
+            func.sum(case((col(Finding.thb_suspect).is_(True), 1), else_=0)),
+        )
+        .where(col(Finding.network_id).in_(ids))
+        .group_by(col(Finding.network_id)),
+    )
+
+
+def _refresh_pairs(ids: list[int], *, session: Session) -> set[str]:
+    sql, bound = _sql(), {"ids": ids}
+    participants = set(session.execute(sql.pairs_of, bound).scalars())
+    session.execute(sql.delete_pairs, bound)
+    session.execute(sql.insert_pairs, bound)
+    participants.update(session.execute(sql.pairs_of, bound).scalars())
     return participants
 
 
@@ -208,13 +251,7 @@ def _refresh_participants(pids: list[str], *, session: Session) -> None:
         insert_ignore_many(
             ParticipantScore, [{"participant_id": p} for p in chunk], ["participant_id"], session=session
         )
-        pairs = sa_select(ScorePair).where(col(ScorePair.participant_id).in_(chunk)).subquery()
-        facts = sa_select(
-            pairs.c.participant_id.label("pid"),
-            pairs.c.finding_id.label("fid"),
-            *(pairs.c[name] for name in ("ts", "owned", "scoring", "suspect", "confirmed", "linked")),
-        ).subquery()
-        sums = {row.participant_id: row for row in session.execute(sa_select(participant_sums(facts)))}
+        sums = {row.participant_id: row for row in session.execute(_sql().sums_of, {"pids": chunk})}
         zero = dict.fromkeys(COUNTS, 0)
         values = [
             {"participant_id": p, **({n: getattr(sums[p], n) for n in COUNTS} if p in sums else zero),
@@ -224,7 +261,7 @@ def _refresh_participants(pids: list[str], *, session: Session) -> None:
         session.execute(update(ParticipantScore), values)
 
 
-def _site_facts(ids: list[int] | None) -> Any:
+def _site_facts(ids: BindParameter[Any] | None) -> Any:
     scoring = func.coalesce(col(Finding.judgement), "") != "rejected"
     suspect = col(Finding.thb_suspect).is_(True)
     # A finding whose every report was withdrawn (/undo) adds nothing: the pasted link was a mistake.
@@ -248,13 +285,14 @@ _SITE_COUNTS = ("findings", "suspects", "thb_urls", "social")
 
 def _refresh_sites(ids: list[int], *, session: Session) -> None:
     """Move each finding's contribution from what it last added to what it adds now."""
+    sql, bound = _sql(), {"ids": ids}
     old = {
         row.finding_id: (row.platform, (1, row.suspect, row.thb_url, row.social))
-        for row in session.execute(
-            sa_select(FindingTally).where(col(FindingTally.finding_id).in_(ids))
-        ).scalars()
+        for row in session.execute(sql.old_sites, bound).scalars()
     }
-    new = {fid: (platform, (1, s, t, so)) for fid, platform, s, t, so in session.execute(_site_facts(ids))}
+    new = {
+        fid: (platform, (1, s, t, so)) for fid, platform, s, t, so in session.execute(sql.new_sites, bound)
+    }
     delta: dict[str, list[int]] = {}
     for fid in set(old) | set(new):
         if old.get(fid) == new.get(fid):
@@ -290,16 +328,7 @@ def _refresh_sites(ids: list[int], *, session: Session) -> None:
 
 def _refresh_networks(ids: list[int], *, session: Session) -> None:
     for chunk in _chunks(ids):
-        stmt = (
-            sa_select(
-                col(Finding.network_id),
-                func.count(),
-                func.sum(case((col(Finding.thb_suspect).is_(True), 1), else_=0)),
-            )
-            .where(col(Finding.network_id).in_(chunk))
-            .group_by(col(Finding.network_id))
-        )
-        sizes = {nid: (int(n), int(s or 0)) for nid, n, s in session.execute(stmt)}
+        sizes = {nid: (int(n), int(s or 0)) for nid, n, s in session.execute(_sql().sizes_of, {"ids": chunk})}
         insert_ignore_many(NetworkTally, [{"network_id": n} for n in chunk], ["network_id"], session=session)
         values = [
             {"network_id": nid, "members": sizes.get(nid, (0, 0))[0], "suspects": sizes.get(nid, (0, 0))[1]}
@@ -330,8 +359,7 @@ def rebuild(*, session: Session) -> None:
     for model in (ScorePair, ParticipantScore, FindingTally, PlatformTally, NetworkTally):
         session.execute(delete(model))
     facts = pair_facts().subquery()
-    columns = ["participant_id", "finding_id", "ts", "owned", "scoring", "suspect", "confirmed", "linked"]
-    session.execute(insert(ScorePair).from_select(columns, sa_select(*facts.c)))
+    session.execute(insert(ScorePair).from_select(_PAIR_COLUMNS, sa_select(*facts.c)))
     pids = set(session.execute(sa_select(col(Participant.id))).scalars())
     pids |= set(session.execute(sa_select(col(ScorePair.participant_id)).distinct()).scalars())
     _refresh_participants(sorted(pids), session=session)

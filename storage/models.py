@@ -173,6 +173,7 @@ class PlatformCheck(SQLModel, table=True):
     """`/checked <platform>`: a platform swept, with or without a hit."""
 
     __tablename__ = "platform_checks"
+    __table_args__ = (UniqueConstraint("platform", "participant_id", name="uq_check_per_participant"),)
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=255, index=True)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
@@ -20,13 +20,15 @@ from storage.models import Finding, FindingLink, Identifier, Report
 COUNTS = ("findings", "corroborations", "owned_scoring", "corroborating", "suspect", "confirmed", "linked")
 
 
-def pair_facts(*, finding_ids: Sequence[int] | None = None, as_of: datetime | None = None) -> Select[Any]:
+def pair_facts(
+    *, finding_ids: Sequence[int] | BindParameter[Any] | None = None, as_of: datetime | None = None
+) -> Select[Any]:
     """One row per participant and finding they reported (live reports only), with the flags the
     points are made of: pid, fid, ts (their first report), owned, scoring (not rejected) and the
     owner's bonuses suspect, confirmed, linked. Reporting the same ad again never pays again.
 
-    `finding_ids` limits it to those findings (live upkeep); `as_of` to reports and links made
-    up to that time.
+    `finding_ids` limits it to those findings (live upkeep; an expanding bind parameter lets the
+    statement be built once); `as_of` to reports and links made up to that time.
     """
     live: list[ColumnElement[bool]] = [col(Report.retracted).is_(False)]
     linking: list[ColumnElement[bool]] = [col(Identifier.ignored).is_(False), col(FindingLink.kind) != "text"]
@@ -34,8 +36,9 @@ def pair_facts(*, finding_ids: Sequence[int] | None = None, as_of: datetime | No
         live.append(col(Report.ts) <= as_of)
         linking.append(col(FindingLink.created_at) <= as_of)
     if finding_ids is not None:
-        live.append(col(Report.finding_id).in_(list(finding_ids)))
-        linking.append(col(FindingLink.finding_b).in_(list(finding_ids)))
+        ids = finding_ids if isinstance(finding_ids, BindParameter) else list(finding_ids)
+        live.append(col(Report.finding_id).in_(ids))
+        linking.append(col(FindingLink.finding_b).in_(ids))
     pair = (
         sa_select(
             col(Report.participant_id).label("pid"),

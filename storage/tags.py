@@ -44,19 +44,19 @@ def record_check(
     One row per participant and platform: checking again only updates "nothing found" (a later
     hit on a platform first swept in vain is what matters).
     """
-    existing = session.exec(
-        select(PlatformCheck).where(
-            PlatformCheck.platform == platform, PlatformCheck.participant_id == participant_id
-        )
-    ).first()
-    if existing is None:
-        session.add(
-            PlatformCheck(
-                platform=platform, participant_id=participant_id, nothing_found=nothing_found, at=at
-            )
-        )
-        session.flush()
+    values = {
+        "platform": platform,
+        "participant_id": participant_id,
+        "nothing_found": nothing_found,
+        "at": at,
+    }
+    if insert_ignore(PlatformCheck, values, ["platform", "participant_id"], session=session):
         return True
+    existing = session.exec(
+        select(PlatformCheck)
+        .where(PlatformCheck.platform == platform, PlatformCheck.participant_id == participant_id)
+        .execution_options(populate_existing=True)
+    ).one()
     if existing.nothing_found == nothing_found:
         return False
     existing.nothing_found, existing.at = nothing_found, at

@@ -9,9 +9,9 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from storage import findings, identifiers, participants, submissions
+from storage import findings, identifiers, participants, submissions, tags
 from storage.engine import current_revision, make_engine, upgrade
-from storage.models import Identifier, Report
+from storage.models import Identifier, PlatformCheck, Report
 
 T0 = datetime(2025, 9, 15, 8, 0, tzinfo=UTC)
 
@@ -176,6 +176,19 @@ def test_identifier_kind_value_is_unique(db_url: str) -> None:
         assert a == b != c
     with Session(engine) as session, pytest.raises(IntegrityError):
         session.add(Identifier(kind="phone", value="+40742567331"))
+        session.commit()
+
+
+def test_one_sweep_row_per_participant_and_platform(db_url: str) -> None:
+    engine = make_engine(db_url)
+    at = datetime(2025, 9, 15, 8, 0, tzinfo=UTC)
+    with Session(engine) as session:
+        assert tags.record_check("vk.com", "tg:1", nothing_found=True, at=at, session=session)
+        assert not tags.record_check("vk.com", "tg:1", nothing_found=True, at=at, session=session)
+        assert tags.record_check("vk.com", "tg:1", nothing_found=False, at=at, session=session)  # a hit now
+        session.commit()
+    with Session(engine) as session, pytest.raises(IntegrityError):
+        session.add(PlatformCheck(platform="vk.com", participant_id="tg:1", nothing_found=True, at=at))
         session.commit()
 
 

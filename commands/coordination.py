@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from commands.hub import NOT_RECORDED
 from commands.lookup import read_query
+from commands.references import counted
 from commands.registry import command
 from commands.seam import Invocation, Reply
 from storage import audit, lookups, participants
@@ -40,7 +41,7 @@ def ignore(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
         session.commit()
     return Reply(
         f"🔕 {query.kind} {query.value} ignored by {participant.name}: new findings no longer link "
-        f"through it and it earns no link bonus. It stays listed on its {carrying} findings; "
+        f"through it and it earns no link bonus. It stays listed on its {counted(carrying, 'finding')}; "
         "networks already formed are not split."
     )
 

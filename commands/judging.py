@@ -52,7 +52,7 @@ def _judge(hub: Hub, inv: Invocation, participant: Participant | None, judgement
             f"✅ #{number} confirmed by {participant.name}. {reporter}: well spotted, "
             f"+{CONFIRMED_BONUS:g} points."
         )
-    because = f" Reason: {reason}" if reason else ""
+    because = f" Reason: {reason.rstrip('.')}." if reason else ""
     return Reply(
         f"❌ #{number} rejected by {participant.name}.{because} {reporter}: it no longer scores "
         "and no longer counts as a THB URL."

@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col
 
 from storage.models import Finding, FindingLink, Identifier, Network, Participant, Report
-from storage.score_facts import COUNTS, pair_facts, participant_sums
+from storage.score_facts import COUNTS, has_live_report, pair_facts, participant_sums
 from storage.score_models import (
     FindingTally,
     FrozenScore,
@@ -264,19 +264,13 @@ def _refresh_participants(pids: list[str], *, session: Session) -> None:
 def _site_facts(ids: BindParameter[Any] | None) -> Any:
     scoring = func.coalesce(col(Finding.judgement), "") != "rejected"
     suspect = col(Finding.thb_suspect).is_(True)
-    # A finding whose every report was withdrawn (/undo) adds nothing: the pasted link was a mistake.
-    reported = (
-        sa_select(col(Report.id))
-        .where(col(Report.finding_id) == col(Finding.id), col(Report.retracted).is_(False))
-        .exists()
-    )
     stmt = sa_select(
         col(Finding.id),
         col(Finding.platform),
         case((suspect, 1), else_=0),
         case(((suspect | (col(Finding.judgement) == "confirmed")) & scoring, 1), else_=0),
         case((col(Finding.platform_kind) == "social", 1), else_=0),
-    ).where(reported)
+    ).where(has_live_report())  # every report withdrawn (/undo): the link was pasted by mistake
     return stmt if ids is None else stmt.where(col(Finding.id).in_(ids))
 
 

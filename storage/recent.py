@@ -3,6 +3,7 @@
 Each query mirrors one in `storage/tallies.py` with a time bound, so that "new since" counted
 from the beginning equals the live total (a test holds them together). Times are message
 times (a finding's first report, a tag's time, a network's creation), not the wall clock.
+Findings whose every report was withdrawn count nowhere, as in the live figures.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import Finding, Network, PlatformCheck, Tag
+from storage.score_facts import has_live_report
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ def _new_platforms(since: datetime, *, suspect_only: bool, session: Session) -> 
     """Platforms first seen (first finding, or first sweep) at or after `since`."""
     found: Select[str, datetime] = sa_select(
         col(Finding.platform).label("p"), col(Finding.reported_at).label("at")
-    ).where(col(Finding.platform) != "")
+    ).where(col(Finding.platform) != "", has_live_report())
     if suspect_only:
         seen = found.where(col(Finding.thb_suspect).is_(True)).subquery()
     else:
@@ -58,7 +60,11 @@ def _new_platforms(since: datetime, *, suspect_only: bool, session: Session) -> 
 
 
 def _new_findings(since: datetime, *where: ColumnElement[bool], session: Session) -> int:
-    stmt = select(func.count()).select_from(Finding).where(col(Finding.reported_at) >= since, *where)
+    stmt = (
+        select(func.count())
+        .select_from(Finding)
+        .where(col(Finding.reported_at) >= since, has_live_report(), *where)
+    )
     return int(session.exec(stmt).one())
 
 

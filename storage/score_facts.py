@@ -20,6 +20,15 @@ from storage.models import Finding, FindingLink, Identifier, Report
 COUNTS = ("findings", "corroborations", "owned_scoring", "corroborating", "suspect", "confirmed", "linked")
 
 
+def has_live_report() -> ColumnElement[bool]:
+    """The finding still has a report nobody withdrew: only such findings count in the figures."""
+    return (
+        sa_select(col(Report.id))
+        .where(col(Report.finding_id) == col(Finding.id), col(Report.retracted).is_(False))
+        .exists()
+    )
+
+
 def pair_facts(
     *, finding_ids: Sequence[int] | BindParameter[Any] | None = None, as_of: datetime | None = None
 ) -> Select[Any]:

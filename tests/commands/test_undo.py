@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import col, select
 
 from commands.export import export_document
 from commands.hub import Hub
+from commands.outcomes import outcomes
 from commands.scoring import standings
 from storage.models import Finding, Report
+from storage.recent import recent
 from tests.commands.conftest import T0, URL1, ask, audit_actions, state
 
 
@@ -73,3 +75,7 @@ def test_a_finding_whose_only_report_is_withdrawn_counts_nowhere(hub_both: Hub) 
     assert document["counts"]["thb_urls"] == 0
     with hub.session() as session:
         assert all(s.points == 0 for s in standings(session=session))
+        since_start = recent(datetime(2000, 1, 1, tzinfo=UTC), session=session)  # the digest's "new"
+        now = outcomes(session=session)
+    assert (since_start.findings, since_start.social_profiles, since_start.platforms_checked) == (0, 0, 0)
+    assert (now.findings, now.social_profiles, now.platforms_checked) == (0, 0, 0)

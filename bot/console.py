@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -16,11 +17,23 @@ from commands.seam import Invocation, Reply
 CHAT_ID = "console"
 
 
-def render(console: Console, reply: Reply, *, title: str = "hub") -> None:
-    """Print one reply the way a chat would show it (buttons as a hint line)."""
+def render(console: Console, reply: Reply, *, title: str = "hub", files_dir: Path | None = None) -> None:
+    """Print one reply the way a chat would show it (buttons as a hint line; a chart or an
+    export is written to `files_dir` and its path shown, as a chat would attach it)."""
     body = escape(reply.text)
     if reply.buttons:
         body += "\n[dim]" + escape("  ".join(f"[{b.label}]" for b in reply.buttons)) + "[/dim]"
+    files = [reply.attachment] if reply.attachment else []
+    if reply.image is not None:
+        files.append((reply.image_name or "chart.png", reply.image))
+    for name, data in files:
+        if files_dir is None:
+            body += f"\n[dim]📎 {escape(name)} ({len(data)} bytes, not saved)[/dim]"
+            continue
+        files_dir.mkdir(parents=True, exist_ok=True)
+        path = files_dir / Path(name).name  # a bare file name: nothing from a reply picks the folder
+        path.write_bytes(data)
+        body += f"\n[dim]📎 saved to {escape(str(path))}[/dim]"
     if reply.repeat:
         title += " (already answered)"
     console.print(
@@ -49,8 +62,11 @@ def chat(
     country: str | None,
     read: Callable[[str], str] = input,
     console: Console | None = None,
+    files_dir: Path = Path("data/exports"),
 ) -> None:
-    """Read lines until EOF or /quit; each line goes through the same path as a chat message."""
+    """Read lines until EOF or /quit; each line goes through the same path as a chat message.
+
+    Files a chat would attach (charts, a coordinator's /export) are saved under `files_dir`."""
     out = console or Console()
     out.print(
         f"[bold]Action-week hub[/bold] — console chat as [cyan]{escape(name)}[/cyan] ({user}). "
@@ -84,4 +100,4 @@ def chat(
             )
             continue
         for reply in replies:
-            render(out, reply)
+            render(out, reply, files_dir=files_dir)

@@ -63,10 +63,13 @@ class SlackPoster:
         self._updates = Throttle(update_interval_s)
 
     async def post(self, chat_id: str, reply: Reply) -> str | None:
-        """A message (threaded when the reply names a thread); an image goes up as a file."""
+        """A message (threaded when the reply names a thread); an image or an attachment goes up as
+        a file with the text as its comment."""
         channel = slack_id(chat_id)
+        if reply.attachment is not None:
+            return await self._upload(channel, reply, *reply.attachment)
         if reply.image is not None:
-            return await self._upload(channel, reply)
+            return await self._upload(channel, reply, reply.image_name or "chart.png", reply.image)
         response = await self.client.chat_postMessage(
             channel=channel,
             text=fallback_text(reply),
@@ -78,7 +81,14 @@ class SlackPoster:
         return str(response["ts"])
 
     async def post_ephemeral(self, chat_id: str, participant_id: str, reply: Reply) -> None:
-        """Only `participant_id` sees it (private replies to commands and button presses)."""
+        """Only `participant_id` sees it (private replies to commands and button presses).
+
+        An ephemeral message cannot carry a file: a reply with an attachment (an export) goes to
+        the participant's direct messages with the bot, and the ephemeral note says so.
+        """
+        if reply.attachment is not None:
+            await self.send_private(participant_id, reply)
+            reply = Reply("📬 Sent to you as a direct message from the bot.", thread_ref=reply.thread_ref)
         await self.client.chat_postEphemeral(
             channel=slack_id(chat_id),
             user=slack_id(participant_id),
@@ -122,14 +132,13 @@ class SlackPoster:
         channel = opened["channel"]["id"]
         return await self.post(f"slack:{channel}", replace(reply, thread_ref=None))
 
-    async def _upload(self, channel: str, reply: Reply) -> str | None:
+    async def _upload(self, channel: str, reply: Reply, filename: str, content: bytes) -> str | None:
         """files_upload_v2 (getUploadURLExternal → upload → completeUploadExternal); returns the file id."""
-        assert reply.image is not None
         response = await self.client.files_upload_v2(
             channel=channel,
-            content=reply.image,
-            filename=reply.image_name or "chart.png",
-            title=reply.image_name or "chart",
+            content=content,
+            filename=filename,
+            title=filename,
             initial_comment=fallback_text(reply) or None,
             thread_ts=reply.thread_ref,
         )

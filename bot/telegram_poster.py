@@ -74,6 +74,13 @@ async def send_reply(
                 log.info("could not edit message %s in %s (%s): sending anew", edit, chat_id, exc.message)
         sent = await bot.send_message(chat_id, part, reply_parameters=quote, reply_markup=markup)
         first = first or sent.message_id
+    if reply.attachment is not None:
+        # Only private replies carry files (an export): the adapter routes them to the user's chat.
+        name, data = reply.attachment
+        document = await bot.send_document(
+            chat_id, InputFile(data, filename=name), disable_content_type_detection=True
+        )
+        first = first or document.message_id
     return first
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,3 +75,36 @@ def test_the_console_ends_cleanly_on_end_of_input(sqlite_url: str) -> None:
     out = Console(file=io.StringIO(), record=True)
     chat(hub, user="console:me", name="Me", country="NL", read=eof, console=out)
     assert "Action-week hub" in out.export_text()
+
+
+def test_files_a_chat_would_attach_are_saved_and_their_path_shown(tmp_path: Path, sqlite_url: str) -> None:
+    warc = write_warc(
+        tmp_path / "p.warc.gz",
+        {"https://www.rozenkamer.nl/ad/1": (200, "text/html", html("Anna 23, call +31 6 1234 5678"), None)},
+    )
+    hub = Hub(
+        engine=make_engine(sqlite_url),
+        fetcher=WarcArchive([warc]),
+        registry=load_registry(),
+        config=HubConfig(coordinators=frozenset({"console:clara"})),
+    )
+    typed = scripted(
+        ["/join NL Clara", "https://www.rozenkamer.nl/ad/1", "/export csv", "/leaderboard chart", "/quit"]
+    )
+    out = Console(file=io.StringIO(), width=300, record=True)
+    files = tmp_path / "files"
+    chat(
+        hub,
+        user="console:clara",
+        name="Clara",
+        country=None,
+        read=lambda _p: next(typed),
+        console=out,
+        files_dir=files,
+    )
+    screen = out.export_text()
+    export = next(files.glob("hub-export-*.csv.zip"))
+    with zipfile.ZipFile(export) as archive:
+        assert any("rozenkamer" in archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+    assert (files / "leaderboard.png").read_bytes().startswith(b"\x89PNG")
+    assert f"saved to {export}" in screen and f"saved to {files / 'leaderboard.png'}" in screen

@@ -108,3 +108,17 @@ def test_a_pin_the_bot_may_not_make_is_reported_not_raised(fake: FakeSlack) -> N
 def test_ids_from_other_platforms_are_refused(qualified: str) -> None:
     with pytest.raises(ValueError):
         slack_id(qualified)
+
+
+def test_a_private_reply_with_a_file_goes_to_the_dm_and_the_channel_is_told(fake: FakeSlack) -> None:
+    """An export: ephemeral messages cannot carry files, so the file goes by direct message."""
+    data = b"PK\x03\x04" + bytes(range(200))
+    reply = Reply("Export (csv): 3 findings", visibility="private", attachment=("hub-export.csv.zip", data))
+    asyncio.run(poster_for(fake).post_ephemeral("slack:CTHB01", "slack:U0ANNA", reply))
+    done = fake.of("files.completeUploadExternal")[0].params
+    assert done["channel_id"] == "D0ANNA"  # the bot's DM with Anna, never the channel
+    assert fake.uploads[done["files"][0]["id"]] == data
+    assert fake.of("files.getUploadURLExternal")[0].params["filename"] == "hub-export.csv.zip"
+    note = fake.of("chat.postEphemeral")[0].params
+    assert note["channel"] == "CTHB01" and note["user"] == "U0ANNA" and "direct message" in note["text"]
+    assert fake.of("chat.postMessage") == []

@@ -262,6 +262,8 @@ class FakeBotApi:
             return True
         if method in ("sendMessage", "sendPhoto"):
             return self._new_message(params, photo=method == "sendPhoto")
+        if method == "sendDocument":
+            return self._new_message(params, photo=False, document=True)
         if method == "editMessageText":
             key = (int(params["chat_id"]), int(params["message_id"]))
             if key not in self.messages:
@@ -285,7 +287,7 @@ class FakeBotApi:
             return True
         return None
 
-    def _new_message(self, params: dict[str, Any], *, photo: bool) -> dict[str, Any]:
+    def _new_message(self, params: dict[str, Any], *, photo: bool, document: bool = False) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         chat = self._chats.get(chat_id) or {"id": chat_id, "type": "private", "first_name": "p"}
         message: dict[str, Any] = {
@@ -294,7 +296,9 @@ class FakeBotApi:
             "chat": chat,
             "from": BOT_USER,
         }
-        if photo:
+        if document:
+            message["document"] = {"file_id": "d1", "file_unique_id": "du1"}
+        elif photo:
             message["photo"] = [{"file_id": "f1", "file_unique_id": "u1", "width": 1, "height": 1}]
             if params.get("caption"):
                 message["caption"] = _checked_text(params, "caption", 1024)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +14,7 @@ from sqlmodel import select
 from bot.telegram import EDIT_NOTE, STALE_BUTTON
 from commands.hub import Hub
 from storage.models import Report, Submission, Tag
-from tests.telegram.conftest import AD, ANNA, GROUP, MIHAI, OTHER_GROUP, row_counts, serving, until
+from tests.telegram.conftest import AD, ANNA, COORD, GROUP, MIHAI, OTHER_GROUP, row_counts, serving, until
 from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html
 
 
@@ -184,3 +187,27 @@ def test_an_edited_message_is_not_rechecked_and_says_so(hub: Hub, fake: FakeBotA
     note, before, after = asyncio.run(scenario())
     assert shown(note) == EDIT_NOTE
     assert after == before
+
+
+def test_an_export_reaches_the_coordinator_privately_as_a_file(hub: Hub, fake: FakeBotApi) -> None:
+    async def scenario() -> tuple[Call, Call]:
+        async with serving(hub, fake):
+            await join(fake, ANNA, "/join NL Anna")
+            await join(fake, COORD, "/join NL Cora")
+            await paste(fake, ANNA, AD, "#1 new")
+            asked = fake.send(GROUP, COORD, "/export csv")
+            in_group = (await until(fake, "sendMessage", answering(asked)))[0]
+            document = (await until(fake, "sendDocument"))[0]
+            return in_group, document
+
+    in_group, document = asyncio.run(scenario())
+    assert shown(in_group) == "📬 Sent to you privately."
+    assert document.params["chat_id"] == COORD["id"]  # the coordinator's own chat, never the group
+    data = document.files["document"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        findings = next(n for n in archive.namelist() if "identifiers" not in n)
+        rows = list(csv.DictReader(io.StringIO(archive.read(findings).decode("utf-8-sig"))))
+    assert [r["url"] for r in rows] == [AD]
+    notice = [c for c in fake.of("sendMessage") if c.params["chat_id"] == COORD["id"]]
+    assert notice and "keep it inside the operation" in shown(notice[0])
+    assert all(c.params["chat_id"] != GROUP for c in fake.of("sendDocument"))

@@ -41,6 +41,10 @@ class FakeSlack:
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     uploads: dict[str, bytes] = field(default_factory=dict)
+    # Socket Mode: the connection the bot opened (apps.connections.open → /link) and what it sent.
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    acks: list[dict[str, Any]] = field(default_factory=list)
+    _loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def api_url(self) -> str:
@@ -80,6 +84,34 @@ class FakeSlack:
                     raise AssertionError(f"no {method} with {contains!r}; texts were {texts}")
                 self._lock.wait(remaining)
 
+    def wait_socket(self, timeout_s: float = 15.0) -> None:
+        """Block until the bot has connected over Socket Mode."""
+        deadline = time.monotonic() + timeout_s
+        with self._lock:
+            while not self.sockets:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("the bot never connected over Socket Mode")
+                self._lock.wait(remaining)
+
+    def push(self, envelope: dict[str, Any]) -> None:
+        """Send one Socket Mode envelope to the connected bot, as Slack does."""
+        assert self._loop is not None and self.sockets
+        asyncio.run_coroutine_threadsafe(self.sockets[-1].send_json(envelope), self._loop).result(10)
+
+    def wait_ack(self, envelope_id: str, timeout_s: float = 15.0) -> dict[str, Any]:
+        """The bot's acknowledgement of an envelope (Slack redelivers unacknowledged ones)."""
+        deadline = time.monotonic() + timeout_s
+        with self._lock:
+            while True:
+                for ack in self.acks:
+                    if ack.get("envelope_id") == envelope_id:
+                        return ack
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"envelope {envelope_id} was never acknowledged; got {self.acks}")
+                self._lock.wait(remaining)
+
     def hold(self, method: str) -> None:
         with self._lock:
             self.held.add(method)
@@ -109,6 +141,8 @@ class FakeSlack:
         if method in self.errors:
             return {"ok": False, "error": self.errors[method]}
         channel = params.get("channel") or params.get("channel_id") or "C0"
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://{request.host}/link"}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "BHUB", "team_id": "T1", "user": "hub"}
         if method == "chat.postMessage":
@@ -134,6 +168,21 @@ class FakeSlack:
             return {"ok": True}
         return {"ok": False, "error": "unknown_method"}
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's Socket Mode end: hello first, then envelopes pushed by tests; acks recorded."""
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        with self._lock:
+            self.sockets.append(ws)
+            self._lock.notify_all()
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                with self._lock:
+                    self.acks.append(json.loads(message.data))
+                    self._lock.notify_all()
+        return ws
+
     async def _upload(self, request: web.Request) -> web.Response:
         data = await request.read()
         with self._lock:
@@ -153,7 +202,11 @@ class FakeSlack:
         async def start() -> None:
             app = web.Application(client_max_size=20_000_000)
             app.add_routes(
-                [web.post("/api/{method}", fake._api), web.post("/upload/{file_id}", fake._upload)]
+                [
+                    web.post("/api/{method}", fake._api),
+                    web.post("/upload/{file_id}", fake._upload),
+                    web.get("/link", fake._socket),
+                ]
             )
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
@@ -163,6 +216,7 @@ class FakeSlack:
             runner_box.append(runner)
             ready.set()
 
+        fake._loop = loop
         thread = threading.Thread(target=loop.run_forever, daemon=True)
         thread.start()
         asyncio.run_coroutine_threadsafe(start(), loop).result(10)
@@ -171,6 +225,8 @@ class FakeSlack:
             yield fake
         finally:
             fake.held.clear()
+            for ws in list(fake.sockets):
+                asyncio.run_coroutine_threadsafe(ws.close(), loop).result(10)
             asyncio.run_coroutine_threadsafe(runner_box[0].cleanup(), loop).result(10)
             loop.call_soon_threadsafe(loop.stop)
             thread.join(10)

@@ -15,7 +15,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -68,6 +68,23 @@ def event_body(
     }
 
 
+def slash_form(text: str, *, user: str, channel: str, user_name: str = "") -> dict[str, str]:
+    """The fields Slack sends for `/hub <text>` (form-encoded over HTTP, a dict over Socket Mode)."""
+    return {
+        "token": "legacy",
+        "team_id": "T1",
+        "channel_id": channel,
+        "channel_name": "directmessage" if channel.startswith("D") else "thb",
+        "user_id": user,
+        "user_name": user_name or user.lower(),
+        "command": "/hub",
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": f"http://127.0.0.1:9/commands/{next(_ids)}",
+        "trigger_id": f"{next(_ids)}.1.abc",
+    }
+
+
 class SlackSide:
     """The Slack platform as seen by the adapter: sends signed deliveries to its port."""
 
@@ -86,19 +103,7 @@ class SlackSide:
         return self.deliver(json.dumps(body).encode(), "application/json", extra=extra)
 
     def slash(self, text: str, *, user: str, channel: str, user_name: str = "") -> httpx.Response:
-        form = {
-            "token": "legacy",
-            "team_id": "T1",
-            "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else "thb",
-            "user_id": user,
-            "user_name": user_name or user.lower(),
-            "command": "/hub",
-            "text": text,
-            "api_app_id": "A1",
-            "response_url": f"http://127.0.0.1:9/commands/{next(_ids)}",
-            "trigger_id": f"{next(_ids)}.1.abc",
-        }
+        form = slash_form(text, user=user, channel=channel, user_name=user_name)
         return self.deliver(urlencode(form).encode(), "application/x-www-form-urlencoded")
 
     def press(
@@ -130,9 +135,12 @@ class SlackSide:
 
 
 @contextmanager
-def running_adapter(hub: Hub, settings: Settings) -> Iterator[SlackSide]:
+def running_adapter(
+    hub: Hub, settings: Settings, ready: Callable[[list[BaseException]], None] | None = None
+) -> Iterator[SlackSide]:
     """`bot.slack.serve` in a thread; leaving the block sets `stop` and waits for the drain, so
-    everything acknowledged has finished when the test asserts."""
+    everything acknowledged has finished when the test asserts. `ready` waits until the adapter
+    can be reached (default: its HTTP port listens; Socket Mode tests wait for the connection)."""
     from bot.slack import serve
 
     loop = asyncio.new_event_loop()
@@ -153,7 +161,10 @@ def running_adapter(hub: Hub, settings: Settings) -> Iterator[SlackSide]:
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    wait_for_port(settings.slack_http_port, failure)
+    if ready is None:
+        wait_for_port(settings.slack_http_port, failure)
+    else:
+        ready(failure)
     try:
         yield SlackSide(settings.slack_http_port)
     finally:

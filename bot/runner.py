@@ -7,12 +7,14 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
 from typing import Any
 
 from bot.poster import ChatPoster
 from bot.scheduler import serve as serve_scheduler
 from bot.settings import Settings
 from commands.hub import Hub
+from commands.seam import Reply
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,30 @@ def adapters(settings: Settings) -> list[tuple[str, Serve]]:
     return chosen
 
 
+def notes_to_chats(
+    loop: asyncio.AbstractEventLoop, posters: dict[str, ChatPoster]
+) -> Callable[[str, Reply], None]:
+    """Post the enricher's follow-ups (the LLM's second opinion) in the verdict's thread.
+
+    Called from the enricher's worker threads: the post is handed to the adapters' loop and the
+    worker does not wait for it. A chat whose adapter is not running gets nothing (logged)."""
+
+    def post(chat_id: str, reply: Reply) -> None:
+        poster = posters.get(chat_id.partition(":")[0])
+        if poster is None:
+            log.info("no running adapter for %s: second opinion not posted", chat_id.partition(":")[0])
+            return
+        done = asyncio.run_coroutine_threadsafe(poster.post(chat_id, reply), loop)
+        done.add_done_callback(_log_failure)
+
+    return post
+
+
+def _log_failure(done: Future[Any]) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        log.warning("posting a second opinion failed: %s", done.exception())
+
+
 async def run_all(hub: Hub, settings: Settings) -> None:
     """Run until SIGINT/SIGTERM; one adapter failing stops the others cleanly."""
     stop = asyncio.Event()
@@ -42,6 +68,8 @@ async def run_all(hub: Hub, settings: Settings) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):  # non-Unix loops
             loop.add_signal_handler(sig, stop.set)
     posters: dict[str, ChatPoster] = {}
+    if hub.enricher is not None:
+        hub.enricher.on_note = notes_to_chats(loop, posters)
     resumed = await asyncio.to_thread(hub.resume)
     if resumed:
         log.info("resumed %d unfinished submissions", len(resumed))

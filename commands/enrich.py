@@ -63,10 +63,16 @@ class EnrichmentRequest:
     rule_codes: tuple[str, ...]
     identifiers: tuple[tuple[str, str, str], ...]  # (kind, value, raw) the rules found: masked
     thread_ref: str | None = None
+    chat_id: str | None = None  # where the verdict was posted: the second opinion follows it there
 
     @classmethod
     def for_page(
-        cls, finding_id: int, url: str, analysis: PageAnalysis, thread_ref: str | None
+        cls,
+        finding_id: int,
+        url: str,
+        analysis: PageAnalysis,
+        thread_ref: str | None,
+        chat_id: str | None = None,
     ) -> EnrichmentRequest:
         return cls(
             finding_id=finding_id,
@@ -76,11 +82,15 @@ class EnrichmentRequest:
             rule_codes=tuple(sorted({i.code for i in analysis.indicators})),
             identifiers=tuple((i.kind, i.value, i.raw) for i in analysis.identifiers),
             thread_ref=thread_ref,
+            chat_id=chat_id,
         )
 
 
 class Enricher:
-    """Runs enrichments in a background pool owned by the hub; `drain` waits for them."""
+    """Runs enrichments in a background pool owned by the hub; `drain` waits for them.
+
+    `on_note(chat_id, reply)` receives each second opinion worth saying, from a worker thread,
+    for the chat the verdict went to (`hub run` posts it in the verdict's thread)."""
 
     def __init__(
         self,
@@ -91,7 +101,7 @@ class Enricher:
         redact_identifiers: bool = True,
         workers: int = 2,
         max_chars: int = 12_000,
-        on_note: Callable[[Reply], None] | None = None,
+        on_note: Callable[[str, Reply], None] | None = None,
     ) -> None:
         self.engine, self.llm, self.clock = engine, llm, clock
         self.redact_identifiers, self.max_chars, self.on_note = redact_identifiers, max_chars, on_note
@@ -134,8 +144,8 @@ class Enricher:
     def _run(self, request: EnrichmentRequest) -> Reply | None:
         try:
             note = self.enrich(request)
-            if note is not None and self.on_note is not None:
-                self.on_note(note)
+            if note is not None and self.on_note is not None and request.chat_id:
+                self.on_note(request.chat_id, note)
             return note
         except Exception:  # a background failure must not vanish silently, nor stop the pool
             log.exception("enrichment of finding %s failed", request.finding_id)

@@ -146,7 +146,7 @@ def _one_link(
                 if hub.enricher is not None and fetched.outcome == "ok":
                     # Starts after this transaction commits; the verdict below never waits for it.
                     request = EnrichmentRequest.for_page(
-                        finding.id or 0, link.url, verdict.analysis, inv.thread_ref
+                        finding.id or 0, link.url, verdict.analysis, inv.thread_ref, inv.chat_id
                     )
                     hub.enricher.submit(request, session=session)
     verdict.finding = finding

@@ -12,12 +12,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.llm.fake_openai import FakeOpenAI, fake_openai
 from tests.telegram.conftest import ANNA, GROUP
 from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html
 from tests.warcs import html
@@ -47,8 +49,8 @@ def ad_url() -> Iterator[str]:
     server.shutdown()
 
 
-def test_hub_run_serves_telegram_until_sigterm(tmp_path: Path, fake: FakeBotApi, ad_url: str) -> None:
-    env = {
+def hub_env(tmp_path: Path, fake: FakeBotApi, **extra: str) -> dict[str, str]:
+    return {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
         "TELEGRAM_BOT_TOKEN": fake.token,
@@ -56,11 +58,31 @@ def test_hub_run_serves_telegram_until_sigterm(tmp_path: Path, fake: FakeBotApi,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.db'}",
         "ALLOWED_CHATS": f"telegram:{GROUP}",
         "FETCH_ALLOW_PRIVATE": "true",
+        **extra,
     }
+
+
+@contextmanager
+def hub_running(tmp_path: Path, env: dict[str, str]) -> Iterator[list[str]]:
+    """`hub run` as its own process; on leaving, SIGTERM, then its exit code, stdout and stderr."""
     process = subprocess.Popen(
         [str(HUB), "run"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    ended: list[str] = []
     try:
+        yield ended
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+        ended += [str(process.returncode), out, err]
+
+
+def test_hub_run_serves_telegram_until_sigterm(tmp_path: Path, fake: FakeBotApi, ad_url: str) -> None:
+    with hub_running(tmp_path, hub_env(tmp_path, fake)) as ended:
         fake.wait_for("getUpdates", timeout=60)
         join = fake.send(GROUP, ANNA, "/join NL Anna")
         fake.wait_for("sendMessage", replying_to(join))
@@ -71,20 +93,48 @@ def test_hub_run_serves_telegram_until_sigterm(tmp_path: Path, fake: FakeBotApi,
         )[0]
         status = fake.send(GROUP, ANNA, "/status")
         answer = fake.wait_for("sendMessage", replying_to(status))[0]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            out, err = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            out, err = process.communicate()
-    assert process.returncode == 0, err[-3000:]
+    code, out, err = ended
+    assert code == "0", err[-3000:]
     assert "#1 new" in parse_html(verdict.params["text"])
     assert "127[.]0[.]0[.]1" in parse_html(verdict.params["text"])
     assert verdict.params["link_preview_options"] == {"is_disabled": True}
     assert ack.params["link_preview_options"] == {"is_disabled": True}
     assert "Anna (NL)" in parse_html(answer.params["text"])
     assert fake.token not in out + err  # the token is part of every Bot API URL: never logged
+
+
+def test_hub_run_posts_the_llms_second_opinion_under_the_verdict(
+    tmp_path: Path, fake: FakeBotApi, ad_url: str
+) -> None:
+    """issue #9: the model runs after the verdict is posted; its note follows in the same thread."""
+    opinion = {
+        "language": "en",
+        "summary": "Escort ad: a woman new in town, contact by WhatsApp only.",
+        "translation": "",
+        "indicators": [{"code": "new_in_town", "evidence": "new in town"}],
+        "platform_kind": "escort",
+        "confidence": 0.6,
+    }
+    with fake_openai(FakeOpenAI(structured=opinion)) as llm:
+        env = hub_env(tmp_path, fake, LLM_MODEL="openai:test-model", LLM_BASE_URL=llm.url)
+        with hub_running(tmp_path, env) as ended:
+            fake.wait_for("getUpdates", timeout=60)
+            join = fake.send(GROUP, ANNA, "/join NL Anna")
+            fake.wait_for("sendMessage", replying_to(join))
+            paste = fake.send(GROUP, ANNA, f"new one {ad_url}")
+            ack = fake.wait_for("sendMessage", replying_to(paste))[0]
+            fake.wait_for("editMessageText", lambda c: c.params["message_id"] == ack.result["message_id"])
+            note = fake.wait_for(
+                "sendMessage", lambda c: replying_to(paste)(c) and "second opinion" in c.params["text"]
+            )[0]
+    code, _out, err = ended
+    assert code == "0", err[-3000:]
+    text = parse_html(note.params["text"])
+    assert text.startswith("🤖 #1 second opinion (openai:test-model, finding_extraction.v1)")
+    assert "new in town, contact by WhatsApp only" in text
+    assert note.params["chat_id"] == GROUP and note.params["link_preview_options"] == {"is_disabled": True}
+    extractions = [r for r in llm.requests if "response_format" in r]
+    assert len(extractions) == 1  # one reading for one new finding (a digest may ask for its narrative)
 
 
 def replying_to(update: dict[str, Any]) -> Callable[[Call], bool]:

@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///data/hub.db")
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str | None = None
+    # Webhook mode (optional; long polling otherwise): Telegram POSTs updates to this public HTTPS
+    # URL, which a reverse proxy forwards to TELEGRAM_WEBHOOK_LISTEN:TELEGRAM_WEBHOOK_PORT.
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = 8443
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -56,6 +62,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "telegram_bot_token",
+        "telegram_webhook_secret",
         "slack_bot_token",
         "slack_app_token",
         "slack_signing_secret",
@@ -75,6 +82,7 @@ class Settings(BaseSettings):
         "fetch_proxy",
         "fetch_tor_proxy",
         "telegram_base_url",
+        "telegram_webhook_url",
         "slack_api_url",
         "evidence_warc",
         "llm_model",

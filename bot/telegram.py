@@ -34,6 +34,7 @@ from bot.poster import ChatPoster
 from bot.render_telegram import to_html
 from bot.settings import Settings
 from bot.telegram_poster import PLATFORM, TelegramPoster, send_reply
+from bot.telegram_updates import check_webhook, receive_updates
 from commands.hub import NOT_RECORDED, Hub
 from commands.registry import Registry
 from commands.seam import Invocation, Reply
@@ -237,7 +238,9 @@ class TelegramAdapter:
 
 
 async def serve(hub: Hub, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]) -> None:
-    """Long-poll the Bot API until `stop` is set; keep the leaderboard pinned in every served chat."""
+    """Serve Telegram until `stop` is set (long polling, or webhooks when configured); keep the
+    leaderboard pinned in every served chat."""
+    check_webhook(settings)
     # httpx logs every request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(settings)
@@ -256,9 +259,9 @@ async def serve(hub: Hub, settings: Settings, stop: asyncio.Event, posters: dict
         adapter.board = LiveBoard(hub, poster, chats)
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=UPDATES, bootstrap_retries=5)
+        how = await receive_updates(application.updater, settings, UPDATES)
         posters[PLATFORM] = poster
-        log.info("Telegram adapter polling as @%s for %d chats", adapter.bot_username, len(chats))
+        log.info("Telegram adapter %s as @%s for %d chats", how, adapter.bot_username, len(chats))
         board = asyncio.create_task(adapter.board.run(stop), name="telegram-board")
         try:
             await stop.wait()

@@ -113,6 +113,13 @@ class FakeBotApi:
     ) -> dict[str, Any]:
         """Queue a message (or an edit of one) from a participant, `copies` times in one getUpdates
         batch (a redelivery); returns the first update."""
+        update = self.message_update(chat_id, sender, text, edited=edited)
+        return self.queue(*[update] * copies)
+
+    def message_update(
+        self, chat_id: int, sender: dict[str, Any], text: str, *, edited: bool = False
+    ) -> dict[str, Any]:
+        """A message update without queueing it (webhook tests deliver it themselves; no update_id)."""
         chat = self._chats.get(chat_id) or self.chat(chat_id)
         message = {
             "message_id": next(self._message_ids),
@@ -125,7 +132,10 @@ class FakeBotApi:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         if edited:
             message["edit_date"] = int(time.time())
-        return self.queue(*[{"edited_message" if edited else "message": message}] * copies)
+        return {"edited_message" if edited else "message": message}
+
+    def numbered(self, update: dict[str, Any]) -> dict[str, Any]:
+        return {**update, "update_id": next(self._update_ids)}
 
     def press(self, chat_id: int, message_id: int, presser: dict[str, Any], data: str) -> dict[str, Any]:
         """Queue a button press on a message the bot sent."""
@@ -256,7 +266,7 @@ class FakeBotApi:
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
-        if method in ("deleteWebhook", "setMyCommands", "answerCallbackQuery"):
+        if method in ("deleteWebhook", "setWebhook", "setMyCommands", "answerCallbackQuery"):
             if method == "answerCallbackQuery" and utf16_len(params.get("text", "")) > 200:
                 raise BadRequest("MESSAGE_TOO_LONG")
             return True

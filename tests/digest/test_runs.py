@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.scheduler import DigestDelivery
+from bot.digest_delivery import DigestDelivery
 from commands.digest_schedule import schedule_of
 from storage import digests
 from storage.engine import make_engine

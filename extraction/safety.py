@@ -110,12 +110,17 @@ def _skip_spaces(folded: str, position: int) -> int:
 
 
 def _self_stated(text: str, origin: list[int], number: re.Match[str], near: str) -> bool:
-    # "I am 16, …" / "Anna here, 16 and …": a bare number counts only if the clause ends there.
+    # "I am 16, …" / "Anna here, 16 and …" / "I am 16 looking for …": a bare number after a
+    # self-statement is an age, unless a measure follows ("I am 5 minutes from the station",
+    # "I am 10 out of 10"); with other words after it, only from 10 years up (as a title age).
     if not _ends_with("age_self", near):
         return False
     end = origin[number.end() - 1] + 1
     rest = text[end:].lstrip(" ")
-    return not rest or bool(_CLAUSE_BREAK.match(rest)) or _starts_with("conjunction", fold_text(rest[:12])[0])
+    if not rest or _CLAUSE_BREAK.match(rest) or _starts_with("conjunction", fold_text(rest[:12])[0]):
+        return True
+    following = fold_text(rest[:24])[0]
+    return int(number.group(1)) >= _TITLE_MIN_AGE and not _starts_with("measure", following)
 
 
 def _minor_term(text: str) -> bool:

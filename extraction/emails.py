@@ -2,7 +2,8 @@
 
 Handled spellings: plain `anna@mail.com`, `mailto:` targets (percent-encoding undone),
 `anna (at) mail (dot) com` with any of () [] {} <> around `at`/`@`/`dot`/`.`,
-`anna @ mail . com` with spaces, and the bare words `anna at mail dot com`.
+`anna @ mail . com` with spaces, and the bare words `anna at mail dot com` — also in the
+words other languages use (`anna arroba gmail punto com`, `anna (klammeraffe) web (punkt) de`).
 
 Which obfuscations count (the rule that keeps prose out):
 - A *clear* spelling is accepted whenever its host ends in a real public suffix: a tight `@`,
@@ -36,8 +37,13 @@ _LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+\-]*"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
-_AT = rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:at|@)\s*{_CLOSE}\s*|\s+at\s+)"
-_DOT = rf"(?:\.|\s+\.\s+|\s*{_OPEN}\s*(?:dot|\.)\s*{_CLOSE}\s*|\s+dot\s+)"
+# "at" and "dot" as ads in other languages write them: arroba (es, pt), arobase (fr), chiocciola
+# (it), klammeraffe (de), apenstaartje (nl), małpa (pl); punto (es, it), ponto (pt), punkt
+# (de, pl), punt (nl), point (fr), punct (ro), kropka (pl).
+_AT_WORD = r"(?:at|arroba|arobase|chiocciola|klammeraffe|apenstaartje|ma[łl]pa)"
+_DOT_WORD = r"(?:dot|punto|ponto|punkt|punt|point|punct|kropka)"
+_AT = rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:{_AT_WORD}|@)\s*{_CLOSE}\s*|\s+{_AT_WORD}\s+)"
+_DOT = rf"(?:\.|\s+\.\s+|\s*{_OPEN}\s*(?:{_DOT_WORD}|\.)\s*{_CLOSE}\s*|\s+{_DOT_WORD}\s+)"
 # The lookbehind stops a retry one character further from finding the tail of a rejected
 # local part ("hunter2@…" after "admin:hunter2@…" was refused as a URL's user part).
 _CANDIDATE = re.compile(

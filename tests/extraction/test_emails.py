@@ -52,8 +52,18 @@ CASES = [
     ("anna AT company DOT com", ["anna@company.com"]),
     ("Contact me at anna.v at gmail dot com", ["anna.v@gmail.com"]),
     ("a@b.com and A@B.COM again", ["a@b.com"]),
+    # the words other languages use for "at" and "dot"
+    ("escríbeme: lucia22 arroba gmail punto com", ["lucia22@gmail.com"]),
+    ("contato: bia.rj (arroba) hotmail (ponto) com", ["bia.rj@hotmail.com"]),
+    ("Mail: lena (klammeraffe) web (punkt) de", ["lena@web.de"]),
+    ("mail sanne88 apenstaartje hotmail punt nl", ["sanne88@hotmail.nl"]),
+    ("écris à julie.b (arobase) orange (point) fr", ["julie.b@orange.fr"]),
+    ("scrivimi giulia chiocciola libero punto it", ["giulia@libero.it"]),
+    ("kasia92 małpa wp kropka pl", ["kasia92@wp.pl"]),
     # prose and look-alikes that are not addresses
     ("meet at home dot com", []),
+    ("nos vemos en casa punto com", []),
+    ("el precio arroba 20 punto 5", []),
     ("meet at home dot", []),
     ("more info at www.site.com", []),
     ("I'll be there at 8.30 tomorrow", []),

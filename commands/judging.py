@@ -35,7 +35,7 @@ def _judge(hub: Hub, inv: Invocation, participant: Participant | None, judgement
         if finding.judgement == judgement:
             return Reply(f"#{number} is already {judgement}. {NOT_RECORDED}")
         before = finding.judgement
-        finding.judgement = judgement
+        finding.judgement, finding.judged_at = judgement, inv.ts
         session.add(finding)
         audit.record(
             participant.id,

@@ -21,6 +21,8 @@ Points are counted per participant and finding, from live (not retracted) report
   last scoring report came first.
 * During a leaderboard freeze, participants see the standings captured when /freeze was given
   (judgements, undos and reports after it show only to coordinators until /unfreeze).
+* Standings as of a past moment (a digest's movers "since the last digest") count the reports
+  and links made by then and the judgements given by then (`findings.judged_at`).
 * Every weight is positive, so a pair scores exactly when its finding is not rejected (the
   tie-break time counts scoring pairs only).
 

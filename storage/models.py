@@ -89,6 +89,7 @@ class Finding(SQLModel, table=True):
     refusal: str | None = Field(default=None, max_length=300)
     network_id: int | None = Field(default=None, index=True)
     judgement: str | None = Field(default=None, max_length=16)  # confirmed | rejected
+    judged_at: datetime | None = None  # message time of the latest /confirm or /reject
 
 
 class FindingAlias(SQLModel, table=True):

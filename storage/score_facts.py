@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, case, func
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 
@@ -72,7 +72,14 @@ def pair_facts(
         .subquery()
     )
     owned = pair.c.pid == col(Finding.reporter_id)
-    scoring = func.coalesce(col(Finding.judgement), "") != "rejected"
+    judgement: Any = col(Finding.judgement)
+    if as_of is not None:
+        # A judgement given after `as_of` did not exist yet (only the latest one is kept, so one
+        # that replaced an earlier judgement leaves the finding unjudged then; none recorded a
+        # time before migration 0009: those count as given).
+        then = or_(col(Finding.judged_at).is_(None), col(Finding.judged_at) <= as_of)
+        judgement = case((then, col(Finding.judgement)), else_=None)
+    scoring = func.coalesce(judgement, "") != "rejected"
 
     def flag(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
         return case((and_(*conditions), 1), else_=0)
@@ -85,7 +92,7 @@ def pair_facts(
             flag(owned).label("owned"),
             flag(scoring).label("scoring"),
             flag(owned, scoring, col(Finding.thb_suspect).is_(True)).label("suspect"),
-            flag(owned, scoring, col(Finding.judgement) == "confirmed").label("confirmed"),
+            flag(owned, scoring, judgement == "confirmed").label("confirmed"),
             flag(owned, scoring, linked.c.fid.is_not(None)).label("linked"),
         )
         .select_from(pair)

@@ -182,3 +182,19 @@ def test_findings_per_day_feed_the_digest_chart(week: Week) -> None:
     week.session.commit()
     assert findings_per_day(session=week.session) == [("2025-09-15", "other", 2), ("2025-09-16", "other", 1)]
     assert findings_over_time_png(week.session).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_standings_of_a_past_moment_apply_only_judgements_given_by_then(week: Week) -> None:
+    """A digest's "since the last digest": a /confirm given later did not count yet."""
+    confirmed_late = week.finding("a", 1, suspect=True)
+    rejected_early = week.finding("b", 2)
+    session = week.session
+    for fid, judgement, minutes in ((confirmed_late, "confirmed", 60), (rejected_early, "rejected", 5)):
+        finding = session.get(Finding, fid)
+        assert finding is not None
+        finding.judgement, finding.judged_at = judgement, T0 + timedelta(minutes=minutes)
+        session.add(finding)
+    session.commit()
+    at_ten = week.points(as_of=T0 + timedelta(minutes=10))
+    assert at_ten == {"a": NEW_FINDING + SUSPECT_BONUS, "b": 0.0, "c": 0.0}
+    assert week.points() == {"a": NEW_FINDING + SUSPECT_BONUS + CONFIRMED_BONUS, "b": 0.0, "c": 0.0}

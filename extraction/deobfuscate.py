@@ -150,15 +150,28 @@ def _run_end(tokens: Sequence[_Token], start: int) -> int:
     probe = first + 1
     while probe < len(tokens):
         gap = 0
-        while probe < len(tokens) and _is_separator(tokens[probe]) and gap < _MAX_GAP_TOKENS:
+        comma = False
+        while probe < len(tokens) and gap < _MAX_GAP_TOKENS:
+            if _is_separator(tokens[probe]):
+                pass
+            elif _is_word_comma(tokens, last, probe):
+                comma = True
+            else:
+                break
             probe += 1
             gap += 1
-        if probe < len(tokens) and _is_item(tokens[probe]):
+        # A comma joins written-out numbers only ("zero six, twelve, thirty four…"): between
+        # digits it separates list items, prices and sizes ("36, 38, 40").
+        if probe < len(tokens) and _is_item(tokens[probe]) and not (comma and tokens[probe].kind == "digits"):
             last = probe
             probe += 1
         else:
             break
     return last
+
+
+def _is_word_comma(tokens: Sequence[_Token], last: int, probe: int) -> bool:
+    return tokens[probe].text == "," and tokens[last].kind == "word" and tokens[last].numbers is not None
 
 
 def _emit_token(token: _Token, out: list[str], out_offsets: list[int]) -> None:

@@ -56,6 +56,7 @@ OBFUSCATED = [
     ("pięć jeden dwa trzy cztery pięć sześć siedem osiem", ["PL"], ["+48512345678"], True),
     ("nove um dois três quatro cinco seis sete oito", ["PT"], ["+351912345678"], True),
     ("zero seven four double zero one two three four five six", ["GB"], ["+447400123456"], True),
+    ("call me: zero six, twelve, thirty four, fifty six, seventy eight", ["NL"], ["+31612345678"], True),
     # Written plainly: found without de-obfuscation, so not obscured.
     ("Kontakt: 📞 +48.88.560.8792", ["PL"], ["+48885608792"], False),
     ("Contact: 📞 074-2567331", ["RO"], ["+40742567331"], False),
@@ -95,6 +96,8 @@ LOOK_ALIKES = [
     ("148CcALdEJgzgJZ8rncdWuxNbzT9DtVJhq TUF3Cw3Jury4XUQFpg6kRfSgDFSKdF8beN", ["GB", "NL", "PL"]),
     ("een goede massage, een twee drie", ["NL"]),
     ("one to one, 2 for 1, double room", ["GB"]),
+    ("sizes 36, 38, 40, 42, 44, 46 in stock", ["FR"]),  # commas join number words only, not digits
+    ("one, two, three, four, five, six, seven, go", ["GB"]),
     ("06-86176955", ["GB", "PL"]),  # a Dutch national number is not read under other hints
     ("06-86176955", []),
     ("+447700900123", ["GB"]),  # drama range: possible, not valid

@@ -272,3 +272,32 @@ def test_networks_that_merge_are_counted_once(tmp_path: Path, db_url: str) -> No
         assert sizes[live[0]] == 5 and sizes.get(merged[0], 0) == 0
     finally:
         hub.engine.dispose()
+
+
+def test_hub_db_rebuild_tallies_repairs_kept_rows(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a manual edit of a kept table, `hub db rebuild-tallies` puts the true figures back."""
+    from bot.cli import main
+
+    url = sqlite_url
+    engine = make_engine(url)
+    config = HubConfig(allowed_chats=frozenset({"telegram:thb"}))
+    hub = Hub(
+        engine=engine,
+        fetcher=WarcArchive([DEV_CORPUS / "pages.warc.gz"]),
+        registry=load_registry(),
+        config=config,
+    )
+    drive = Driver(hub, seed=2)
+    for n, message in enumerate(corpus_links()[:8]):
+        drive.say(message, PEOPLE[n % 4], T0 + timedelta(minutes=n))
+    true_rows = kept(hub)
+    with engine.begin() as conn:  # somebody "fixed" the numbers by hand
+        conn.exec_driver_sql("UPDATE participant_scores SET owned_scoring = owned_scoring + 7")
+        conn.exec_driver_sql("DELETE FROM platform_tallies")
+    assert kept(hub) != true_rows
+    assert main(["db", "rebuild-tallies", "--db", url]) == 0
+    assert "recomputed" in capsys.readouterr().out
+    assert kept(hub) == true_rows
+    engine.dispose()

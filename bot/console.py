@@ -70,10 +70,10 @@ def chat(
     out = console or Console()
     out.print(
         f"[bold]Action-week hub[/bold] — console chat as [cyan]{escape(name)}[/cyan] ({user}). "
-        "Paste links or type /help; /as <id> [country] [name] switches user; /quit leaves."
+        + escape("Paste links or type /help; /as <id> [country] [name] switches user; /quit leaves.")
     )
     if country is None:
-        out.print("[yellow]No country set: type /join <country> [name] first.[/yellow]")
+        out.print(f"[yellow]{escape('No country set: type /join <country> [name] first.')}[/yellow]")
     while True:
         try:
             line = read("> ").strip()

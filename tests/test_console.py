@@ -49,6 +49,9 @@ def test_two_console_participants_paste_the_same_link(tmp_path: Path, sqlite_url
     chat(hub, user="console:anna", name="Anna", country=None, read=lambda _prompt: next(typed), console=out)
     screen = out.export_text()
     assert "Welcome, Anna (NL)" in screen
+    # Usage hints show their brackets (rich would otherwise take "[name]" for markup).
+    assert "/as <id> [country] [name] switches user" in screen
+    assert "type /join <country> [name] first" in screen
     assert "#1 new" in screen
     assert "now typing as Mihai (console:mihai)" in screen
     assert "#1 already reported by Anna (NL)" in screen

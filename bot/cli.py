@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -152,27 +151,9 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.format != "json" or args.since or args.network or args.country or args.suspect_only:
-        from bot.exports import run_export
+    from bot.exports import run_export
 
-        return run_export(args, _settings())
-    from commands.export import export_document
-    from storage.engine import make_engine, upgrade
-
-    settings = _settings()
-    engine = make_engine(args.db or settings.database_url)
-    upgrade(engine)
-    from sqlmodel import Session
-
-    with Session(engine) as session:
-        document = export_document(session=session)
-    text = json.dumps(document, ensure_ascii=False, indent=1)
-    if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {len(document['findings'])} findings to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text + "\n")
-    return 0
+    return run_export(args, _settings())
 
 
 def cmd_digest(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ PROGRESS_FROM = 500
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
     from commands.export_csv import identifiers_path
-    from commands.export_formats import export_files
+    from commands.export_formats import export_files, write_json_export
     from storage.engine import make_engine, upgrade
     from storage.findings import count_findings
 
@@ -44,6 +44,14 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         large = count_findings(session=session) >= PROGRESS_FROM
         if args.format == "warc":
             return _export_warc(args, settings, only, large, session=session)
+        if args.format == "json":  # streamed: the text of 100k findings never sits in memory
+            if not args.out:
+                write_json_export(sys.stdout, session=session, only=only)
+                return 0
+            with Path(args.out).open("w", encoding="utf-8") as out:
+                written = write_json_export(out, session=session, only=only)
+            print(f"wrote {written} findings to {args.out}", file=sys.stderr)
+            return 0
         with _progress(large, f"{args.format} export") as tick:
             files = export_files(args.format, session=session, only=only, progress=tick)
     main = files[0]

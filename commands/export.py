@@ -13,7 +13,8 @@ from commands.scoring import standings
 from storage import findings as store
 from storage import identifiers as id_store
 from storage import networks
-from storage.models import Finding, Tag
+from storage.findings import FindingRow
+from storage.models import Tag
 
 FORMATS = ("json", "csv", "misp", "stix", "warc")
 
@@ -35,7 +36,7 @@ def export_document(
     findings (so every id the document names is in it); participants and counts stay
     operation-wide.
     """
-    rows = apply_filter(store.all_findings(session=session), only, session=session)
+    rows = apply_filter(store.finding_rows(session=session), only, session=session)
     ids = [f.id or 0 for f in rows]
     reports = store.reports_by_finding(ids, session=session)
     identifiers = id_store.identifiers_by_finding(session=session)
@@ -70,7 +71,7 @@ def export_document(
 
 
 def _finding(
-    f: Finding,
+    f: FindingRow,
     reports: list[Any],
     identifiers: list[tuple[str, str]],
     indicators: list[str],
@@ -108,7 +109,7 @@ def _finding(
 
 
 def _networks(
-    rows: list[Finding], live: set[int], thb: set[int], *, session: Session
+    rows: list[FindingRow], live: set[int], thb: set[int], *, session: Session
 ) -> list[dict[str, Any]]:
     """Networks of two or more findings with the links that make them; `thb` when one is suspect."""
     members: dict[int, list[int]] = {}

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from storage import networks
-from storage.models import Finding, Participant
+from storage.findings import FindingRow
+from storage.models import Participant
 
 _RELATIVE = re.compile(r"^(?P<n>\d{1,4})(?P<unit>[hd])$")
 
@@ -110,7 +111,7 @@ def parse_filter_words(
     return ExportFilter(since=since, network=network, country=country, suspect_only=suspect_only)
 
 
-def apply_filter(rows: list[Finding], only: ExportFilter | None, *, session: Session) -> list[Finding]:
+def apply_filter(rows: list[FindingRow], only: ExportFilter | None, *, session: Session) -> list[FindingRow]:
     """The findings of `rows` that pass `only` (all of them when there is no filter)."""
     if only is None or not only.active:
         return rows
@@ -131,7 +132,7 @@ def apply_filter(rows: list[Finding], only: ExportFilter | None, *, session: Ses
     return kept
 
 
-def _counts_as_thb(finding: Finding) -> bool:
+def _counts_as_thb(finding: FindingRow) -> bool:
     return (finding.thb_suspect or finding.judgement == "confirmed") and finding.judgement != "rejected"
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TextIO
 
 from sqlmodel import Session
 
@@ -20,6 +21,20 @@ from commands.export_stix import stix_bundle, stix_json
 DOCUMENT_FORMATS = ("json", "csv", "misp", "stix")
 
 Progress = Callable[[int, int], None]
+JSON_STYLE: dict[str, Any] = {"indent": 1}
+
+
+def write_json_export(
+    out: TextIO, *, session: Session, only: ExportFilter | None = None, now: datetime | None = None
+) -> int:
+    """The json export written straight to `out` (the same text as `export_files("json")`);
+    returns the number of findings. At 100k findings the whole text in memory — as a str and
+    again as bytes — would cost more than the document itself; streamed, it costs nothing."""
+    document = export_document(session=session, now=now, only=only)
+    session.expunge_all()  # the rows are in the document now: let the ORM's copies go
+    json.dump(document, out, ensure_ascii=False, **JSON_STYLE)
+    out.write("\n")
+    return len(document["findings"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +61,7 @@ def export_files(
     document = export_document(session=session, now=now, only=only)
     count = len(document["findings"])
     if fmt == "json":
-        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        text = json.dumps(document, ensure_ascii=False, **JSON_STYLE) + "\n"
         return [ExportFile("", text.encode("utf-8"), count)]
     if fmt == "csv":
         findings, identifiers = csv_files(document, progress=progress)

@@ -92,6 +92,28 @@ def test_json_matches_the_contract_and_the_database(replayed: str, tmp_path: Pat
     assert len(document["networks"]) == facts["networks"]
 
 
+def test_the_streamed_json_is_the_text_chat_exports_send(
+    replayed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`hub export` streams json to its file or stdout; `/export json` builds the same text."""
+    from commands.export_formats import export_files
+    from storage.engine import make_engine
+
+    def without_time(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if '"generated_at"' not in line)
+
+    written = export(replayed, tmp_path, "json", "x.json").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["export", "--db", replayed, "--format", "json"]) == 0
+    printed = capsys.readouterr().out
+    engine = make_engine(replayed)
+    with Session(engine) as session:
+        built = export_files("json", session=session)[0].data.decode("utf-8")
+    engine.dispose()
+    assert without_time(written) == without_time(printed) == without_time(built)
+    assert written.endswith("}\n") and len(written.splitlines()) > 1000
+
+
 def test_csv_reads_back_with_the_csv_module(replayed: str, tmp_path: Path, facts: dict) -> None:
     out = export(replayed, tmp_path, "csv", "x.csv")
     with out.open(encoding="utf-8-sig", newline="") as stream:

@@ -103,7 +103,8 @@ def _finding(
         "network": f"N{f.network_id}" if f.network_id in live else None,
         "tags": tags,
         "suppressed": suppressed,
-        # Every report withdrawn with /undo: kept on record, counted in no figure of `counts`.
+        # Every report withdrawn with /undo: kept on record (and in its network), not counted as a
+        # finding, THB URL or social profile in `counts`.
         "withdrawn": not reports,
     }
 

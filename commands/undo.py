@@ -52,7 +52,8 @@ def undo(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
     after = f" #{number} now belongs to {successor}." if successor else ""
     if not remaining:
         after = (
-            f" Nobody else reported #{number}: it scores nobody and counts in no figure of /counts now "
-            "(it stays on record, marked withdrawn in exports)."
+            f" Nobody else reported #{number}: it scores nobody and no longer counts as a finding, "
+            "THB URL, social profile or checked site in /counts (it stays on record and in its "
+            "network; exports mark it withdrawn)."
         )
     return Reply(f"↩ Your report of #{number} is withdrawn.{after}")

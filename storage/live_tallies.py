@@ -34,17 +34,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, event, insert, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col
 
 from storage import tally_upkeep
 from storage.models import Finding, FindingLink, Identifier, Report
-from storage.score_facts import COUNTS
+from storage.score_facts import COUNTS, pair_facts, participant_sums
 from storage.score_models import FrozenScore, ParticipantScore
 
 _KEY = "hub.live_tallies.pending"
@@ -116,8 +118,12 @@ def _collect(session: OrmSession, _context: object) -> None:
         session.info.pop(_KEY, None)
 
 
-def _forget(session: OrmSession, *_args: object) -> None:
-    session.info.pop(_KEY, None)
+def _forget(session: OrmSession, transaction: SessionTransaction) -> None:
+    """after_transaction_end: the marks belong to the outermost transaction. A savepoint that
+    rolls back leaves them (recomputing an unchanged finding changes nothing); the end of the
+    outer transaction — commit (already settled) or rollback — drops them."""
+    if transaction.parent is None:
+        session.info.pop(_KEY, None)
 
 
 def settle(session: Session) -> None:
@@ -144,12 +150,14 @@ def _lock(session: Session) -> None:
 
 
 def _before_commit(session: OrmSession) -> None:
+    if session.in_nested_transaction():
+        return  # releasing a savepoint: the outer commit settles
     settle(session)  # type: ignore[arg-type]  # any ORM session: settle uses no SQLModel extras
 
 
 event.listen(OrmSession, "after_flush", _collect)
 event.listen(OrmSession, "before_commit", _before_commit)
-event.listen(OrmSession, "after_rollback", _forget)
+event.listen(OrmSession, "after_transaction_end", _forget)
 
 
 def _findings_linked_by(identifiers: set[tuple[str, str]], *, session: Session) -> set[int]:
@@ -162,13 +170,20 @@ def _findings_linked_by(identifiers: set[tuple[str, str]], *, session: Session) 
     return out
 
 
-def freeze(*, session: Session) -> None:
-    """Capture the participants' current totals for the frozen board (replacing any earlier one)."""
+def freeze(*, session: Session, as_of: datetime | None = None, judgement_times: bool = True) -> None:
+    """Capture the participants' totals for the frozen board (replacing any earlier one): the
+    current ones, or — `as_of`, for a store that froze before scores were kept — those
+    recomputed from what was reported by then."""
     settle(session)
     _lock(session)
     session.execute(delete(FrozenScore))
     columns = ["participant_id", *COUNTS, "reached_at"]
-    source = sa_select(*(ParticipantScore.__table__.c[name] for name in columns))  # type: ignore[attr-defined]
+    if as_of is None:
+        source = sa_select(*(ParticipantScore.__table__.c[name] for name in columns))  # type: ignore[attr-defined]
+    else:
+        facts = pair_facts(as_of=as_of, judgement_times=judgement_times).subquery()
+        sums = participant_sums(facts)
+        source = sa_select(*(sums.c[name] for name in columns))
     session.execute(insert(FrozenScore).from_select(columns, source))
 
 

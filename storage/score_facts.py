@@ -30,14 +30,18 @@ def has_live_report() -> ColumnElement[bool]:
 
 
 def pair_facts(
-    *, finding_ids: Sequence[int] | BindParameter[Any] | None = None, as_of: datetime | None = None
+    *,
+    finding_ids: Sequence[int] | BindParameter[Any] | None = None,
+    as_of: datetime | None = None,
+    judgement_times: bool = True,
 ) -> Select[Any]:
     """One row per participant and finding they reported (live reports only), with the flags the
     points are made of: pid, fid, ts (their first report), owned, scoring (not rejected) and the
     owner's bonuses suspect, confirmed, linked. Reporting the same ad again never pays again.
 
     `finding_ids` limits it to those findings (live upkeep; an expanding bind parameter lets the
-    statement be built once); `as_of` to reports and links made up to that time.
+    statement be built once); `as_of` to reports and links made up to that time, and judgements
+    given by then (`judgement_times=False`: a store before migration 0009 has no judgement times).
     """
     live: list[ColumnElement[bool]] = [col(Report.retracted).is_(False)]
     linking: list[ColumnElement[bool]] = [col(Identifier.ignored).is_(False), col(FindingLink.kind) != "text"]
@@ -73,7 +77,7 @@ def pair_facts(
     )
     owned = pair.c.pid == col(Finding.reporter_id)
     judgement: Any = col(Finding.judgement)
-    if as_of is not None:
+    if as_of is not None and judgement_times:
         # A judgement given after `as_of` did not exist yet (only the latest one is kept, so one
         # that replaced an earlier judgement leaves the finding unjudged then; none recorded a
         # time before migration 0009: those count as given).

@@ -301,3 +301,41 @@ def test_hub_db_rebuild_tallies_repairs_kept_rows(
     assert "recomputed" in capsys.readouterr().out
     assert kept(hub) == true_rows
     engine.dispose()
+
+
+def test_a_savepoint_that_rolls_back_keeps_the_outer_transactions_marks(db_url: str) -> None:
+    """Only the end of the outermost transaction drops what settle() must still recompute."""
+    from sqlalchemy.exc import IntegrityError
+
+    from storage import findings as store
+    from storage import participants, submissions
+    from storage.models import Participant
+
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        participants.register_participant(
+            "tg:1", platform="telegram", name="Anna", country="NL", at=T0, session=session
+        )
+        session.commit()
+        message = {"message_key": "m1", "platform": "telegram", "chat_id": "thb", "participant_id": "tg:1"}
+        sub, _ = submissions.record_submission(**message, ts=T0, text="x", received_at=T0, session=session)
+        page = {"canonical_url": "https://x.nl/1", "url": "https://x.nl/1", "platform": "x.nl"}
+        finding, _ = store.claim_finding(
+            **page, reporter_id="tg:1", reported_at=T0, created_at=T0, session=session
+        )
+        store.add_report(
+            finding, submission_id=sub.id or 0, participant_id="tg:1", ts=T0, url="u", session=session
+        )
+        try:
+            with session.begin_nested():  # a step that fails and is undone on its own
+                session.add(
+                    Participant(id="tg:1", platform="telegram", name="again", country="NL", joined_at=T0)
+                )
+                session.flush()
+        except IntegrityError:
+            pass
+        session.commit()
+        kept_now = kept_rows(session)
+    assert kept_now["participant_scores"] != []
+    assert rebuilt_rows(engine) == kept_now
+    engine.dispose()

@@ -12,9 +12,10 @@ from sqlmodel import Session, SQLModel
 
 import storage.operation_models
 import storage.score_models  # noqa: F401  (every table in the metadata)
-from commands.scoring import standings
+from commands.scoring import frozen_standings, standings
 from storage.engine import alembic_config, make_engine, upgrade
 from storage.models import Finding, Participant, Report, Submission
+from storage.operation_models import BoardState
 from tests.test_live_tallies import kept_rows, rebuilt_rows
 
 FOREIGN = ("apscheduler_jobs",)
@@ -82,11 +83,26 @@ def test_upgrading_a_week_in_progress_fills_the_kept_tallies(db_url: str) -> Non
                 [{"finding_id": 1, "submission_id": n, "participant_id": pid, "ts": at, "url": "u",
                   "retracted": False}],
             )  # fmt: skip
+        frozen_at = T0 + timedelta(seconds=90)  # after Anna's report, before Mihai's
+        conn.execute(
+            insert(BoardState.__table__),  # type: ignore[attr-defined]
+            [
+                {
+                    "key": "frozen",
+                    "value": frozen_at.isoformat(),
+                    "updated_at": frozen_at,
+                    "updated_by": "tg:9",
+                }
+            ],
+        )
     upgrade(engine)
     with Session(engine) as session:
         kept = kept_rows(session)
         board = standings(session=session)
+        frozen = frozen_standings(session=session)
     assert kept == rebuilt_rows(engine)
     assert [(s.participant_id, s.points) for s in board] == [("tg:1", 15.0), ("tg:2", 1.0)]
     assert kept["platform_tallies"] == [("x.nl", "1", "1", "1", "0")]
+    # The board was frozen: participants keep seeing it as of the freeze, as before the upgrade.
+    assert [(s.participant_id, s.points) for s in frozen] == [("tg:1", 15.0), ("tg:2", 0.0)]
     engine.dispose()

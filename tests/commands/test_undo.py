@@ -66,7 +66,7 @@ def test_a_finding_whose_only_report_is_withdrawn_counts_nowhere(hub_both: Hub) 
     before = ask(hub, "/counts", user="tg:2").text
     assert "• findings: 1" in before
     reply = ask(hub, "/undo 1", user="tg:1", at=T0 + timedelta(minutes=5))
-    assert "counts in no figure" in reply.text
+    assert "no longer counts as a finding, THB URL" in reply.text
     after = ask(hub, "/counts", user="tg:2").text
     assert "• findings: 0" in after and "• THB URLs: 0" in after and "platforms checked: 0" in after
     with hub.session() as session:

@@ -10,6 +10,8 @@ Create Date: 2026-11-28 10:40:00
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -90,8 +92,12 @@ def _fill() -> None:
 
     with Session(bind=op.get_bind()) as session:
         live_tallies.rebuild(session=session)
-        if board_state.get_state(board_state.FROZEN, session=session) is not None:
-            live_tallies.freeze(session=session)  # the board froze before scores were kept
+        frozen = board_state.get_state(board_state.FROZEN, session=session)
+        if frozen is not None and frozen.value:
+            # The board froze before scores were kept: its standings as of the freeze, as the
+            # hub showed them until now (no judgement times exist before 0009).
+            at = datetime.fromisoformat(frozen.value)
+            live_tallies.freeze(session=session, as_of=at, judgement_times=False)
         session.flush()
 
 

@@ -1,4 +1,5 @@
-"""Engine and migrations. Nothing happens at import; callers build and pass the engine."""
+"""Engine and migrations. Callers build and pass the engine; importing this module only registers
+the live-tally session events (storage/live_tallies.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+# Registers the tally upkeep on every ORM session (storage/live_tallies.py): whoever builds an
+# engine gets it, even a script that writes rows without the hub's other modules.
+import storage.live_tallies  # noqa: F401
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

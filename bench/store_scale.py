@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, text
 
 from bench.pages import bench_warc, dev_pages
-from bench.synthetic import T0
+from bench.synthetic_rows import T0
 from commands.catalog import load_registry
 from commands.deconflict import deconflict
 from commands.export import export_document

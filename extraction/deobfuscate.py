@@ -154,7 +154,7 @@ def _run_end(tokens: Sequence[_Token], start: int) -> int:
         while probe < len(tokens) and gap < _MAX_GAP_TOKENS:
             if _is_separator(tokens[probe]):
                 pass
-            elif _is_word_comma(tokens, last, probe):
+            elif _is_word_comma(tokens, last, probe) and _starts_like_a_phone(tokens[first]):
                 comma = True
             else:
                 break
@@ -168,6 +168,16 @@ def _run_end(tokens: Sequence[_Token], start: int) -> int:
         else:
             break
     return last
+
+
+def _starts_like_a_phone(token: _Token) -> bool:
+    """A run of written-out numbers a comma may join starts as phones are said: "zero …" or
+    "plus …". Counting lists ("ocho, diez, doce, catorce") and hours ("nueve, diez, once")
+    start otherwise."""
+    if not token.numbers:
+        return False
+    first = token.numbers[0]
+    return first.kind == "plus" or (first.kind == "unit" and first.value == 0)
 
 
 def _is_word_comma(tokens: Sequence[_Token], last: int, probe: int) -> bool:

@@ -42,6 +42,28 @@ _CLOSE = r"[)\]}>]"
 # (de, pl), punt (nl), point (fr), punct (ro), kropka (pl).
 _AT_WORD = r"(?:at|arroba|arobase|chiocciola|klammeraffe|apenstaartje|ma[łl]pa)"
 _DOT_WORD = r"(?:dot|punto|ponto|punkt|punt|point|punct|kropka)"
+# A bare at-word and a bare dot-word must be of one language: "anna_22 at this point is busy" is
+# English prose with a French "point", not an address. `@` or a bracketed word goes with any.
+_AT_LANGUAGES = {
+    "at": {"en"},
+    "arroba": {"es", "pt"},
+    "arobase": {"fr"},
+    "chiocciola": {"it"},
+    "klammeraffe": {"de"},
+    "apenstaartje": {"nl"},
+    "małpa": {"pl"},
+    "malpa": {"pl"},
+}
+_DOT_LANGUAGES = {
+    "dot": {"en"},
+    "punto": {"es", "it"},
+    "ponto": {"pt"},
+    "punkt": {"de", "pl"},
+    "punt": {"nl"},
+    "point": {"fr"},
+    "punct": {"ro"},
+    "kropka": {"pl"},
+}
 _AT = rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:{_AT_WORD}|@)\s*{_CLOSE}\s*|\s+{_AT_WORD}\s+)"
 _DOT = rf"(?:\.|\s+\.\s+|\s*{_OPEN}\s*(?:{_DOT_WORD}|\.)\s*{_CLOSE}\s*|\s+{_DOT_WORD}\s+)"
 # The lookbehind stops a retry one character further from finding the tail of a rejected
@@ -88,6 +110,8 @@ def _email_of(match: re.Match[str], text: str) -> tuple[str, bool] | None:
     if registrable is None:
         return None
     at_style = _style(match.group("at"))
+    if not _one_language(match.group("at"), at_style, pieces[1::2]):
+        return None
     is_clear = at_style in ("tight", "bracket", "capital_word") or any(
         style in ("spaced", "bracket", "capital_word") for style in separators
     )
@@ -95,6 +119,19 @@ def _email_of(match: re.Match[str], text: str) -> tuple[str, bool] | None:
         return None
     obscured = at_style != "tight" or any(style != "tight" for style in separators)
     return f"{local.lower()}@{domain}", obscured
+
+
+def _one_language(at: str, at_style: SeparatorStyle, dots: list[str]) -> bool:
+    """A bare at-word with bare dot-words: they must share a language (see _AT_LANGUAGES)."""
+    if at_style not in ("word", "capital_word"):
+        return True
+    languages = _AT_LANGUAGES.get(at.strip().lower(), set())
+    for dot in dots:
+        if _style(dot) in ("word", "capital_word") and not languages & _DOT_LANGUAGES.get(
+            dot.strip().lower(), set()
+        ):
+            return False
+    return True
 
 
 def _style(separator: str) -> SeparatorStyle:

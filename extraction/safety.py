@@ -119,7 +119,9 @@ def _self_stated(text: str, origin: list[int], number: re.Match[str], near: str)
     rest = text[end:].lstrip(" ")
     if not rest or _CLAUSE_BREAK.match(rest) or _starts_with("conjunction", fold_text(rest[:12])[0]):
         return True
-    following = fold_text(rest[:24])[0]
+    if not _ends_with("age_i_am", near):
+        return False  # "incall here 10am till late": after "here", only a clause end makes an age
+    following = " ".join(fold_text(rest[:24])[0].split()[:2])
     return int(number.group(1)) >= _TITLE_MIN_AGE and not _starts_with("measure", following)
 
 

@@ -64,6 +64,9 @@ CASES = [
     ("meet at home dot com", []),
     ("nos vemos en casa punto com", []),
     ("el precio arroba 20 punto 5", []),
+    ("CALL ME AT SOME POINT TO BOOK", []),  # English "at" with a French "point": prose
+    ("AVAILABLE AT THIS POINT IN TIME", []),
+    ("anna_22 at this point is busy", []),
     ("meet at home dot", []),
     ("more info at www.site.com", []),
     ("I'll be there at 8.30 tomorrow", []),

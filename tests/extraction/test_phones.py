@@ -98,6 +98,9 @@ LOOK_ALIKES = [
     ("one to one, 2 for 1, double room", ["GB"]),
     ("sizes 36, 38, 40, 42, 44, 46 in stock", ["FR"]),  # commas join number words only, not digits
     ("one, two, three, four, five, six, seven, go", ["GB"]),
+    ("Tallas: ocho, diez, doce, catorce, dieciséis", ["ES"]),  # a list of sizes, not "+34 810…"
+    ("Horario: nueve, diez, once, doce, trece horas", ["ES"]),
+    ("Godziny: dziewięć, dziesięć, jedenaście, dwanaście, trzynaście", ["PL"]),
     ("06-86176955", ["GB", "PL"]),  # a Dutch national number is not read under other hints
     ("06-86176955", []),
     ("+447700900123", ["GB"]),  # drama range: possible, not valid

@@ -29,6 +29,11 @@ CSAM_POSITIVES = [
     ("Sexy escort. I am 16 looking for generous gentlemen", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
     ("Escort girl, ich bin 15 suche großzügige Männer", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
     ("Escort, I'm 14 new in town", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
+    # words that only begin like a measure ("euro…", "min…", "sec…", "stop…") are not one
+    ("Sexy escort. I am 16 european girl", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
+    ("Sexy escort. I am 16 mini and petite", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
+    ("Sexy escort. I am 15 secretly working", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
+    ("Sexy escort. I'm 16 stopping in Utrecht", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
     ("Escorts\nAnna 16 · Utrecht", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
     ("Hoi heren, ik ben Anna, 16 jaar.", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
     ("Hallo Gentlemen, ich bin Rita, 15 Jahre alt.", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
@@ -66,6 +71,10 @@ CSAM_NEGATIVES = [
     "Escort. I am 10 out of 10, sexy and discreet",
     "Escort. I'm 12 streets from the centre",
     "Escort. I am 2 girls in one apartment",
+    "Sexy escort, incall here 10am till late",  # after "here", a number followed by words is a time
+    "Sexy escort, incall here 17 Rue Lepic Paris",
+    "Sexy escort, available here 11 pm to 4 am",
+    "Sexy escort, here 14 photos of me",
     "Summer job for students from 16 years old, 12 EUR per hour",  # no sexual context
     "Football club for kids aged 10",
     "Minor scratches, iPhone 13, 128 GB",

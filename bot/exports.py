@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import Progress
@@ -46,10 +50,14 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
             return _export_warc(args, settings, only, large, session=session)
         if args.format == "json":  # streamed: the text of 100k findings never sits in memory
             if not args.out:
-                write_json_export(sys.stdout, session=session, only=only)
+                stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+                write_json_export(stdout, session=session, only=only)
+                stdout.flush()
+                stdout.detach()  # leave sys.stdout usable
                 return 0
-            with Path(args.out).open("w", encoding="utf-8") as out:
-                written = write_json_export(out, session=session, only=only)
+            written = _replace_atomically(
+                Path(args.out), lambda out: write_json_export(out, session=session, only=only)
+            )
             print(f"wrote {written} findings to {args.out}", file=sys.stderr)
             return 0
         with _progress(large, f"{args.format} export") as tick:
@@ -89,6 +97,20 @@ def _export_warc(
         file=sys.stderr,
     )
     return 0
+
+
+def _replace_atomically(target: Path, write: Callable[[TextIO], int]) -> int:
+    """Write through a temporary file beside `target` and move it into place only when complete:
+    an export that fails half-way leaves the previous file as it was."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            written = write(out)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return written
 
 
 def _filter(args: argparse.Namespace, settings: Settings, *, session: Session) -> ExportFilter:

@@ -36,6 +36,7 @@ class RedactSecrets(logging.Filter):
 def secrets_of(settings: Settings) -> list[str]:
     values = [
         settings.telegram_bot_token,
+        settings.telegram_webhook_secret,
         settings.slack_bot_token,
         settings.slack_app_token,
         settings.slack_signing_secret,

@@ -81,6 +81,11 @@ async def run_all(hub: Hub, settings: Settings) -> None:
     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
+    if hub.enricher is not None:
+        # Let model calls already under way record their outcome, then drop the queue: the
+        # interpreter would otherwise wait for every queued call after the chats are gone.
+        await asyncio.to_thread(hub.enricher.drain, 5.0)
+        hub.enricher.close()
     for task in done:
         if not task.cancelled() and task.exception() is not None:
             raise task.exception()  # type: ignore[misc]

@@ -20,10 +20,11 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str | None = None
     # Webhook mode (optional; long polling otherwise): Telegram POSTs updates to this public HTTPS
-    # URL, which a reverse proxy forwards to TELEGRAM_WEBHOOK_LISTEN:TELEGRAM_WEBHOOK_PORT.
+    # URL, which a reverse proxy forwards to TELEGRAM_WEBHOOK_LISTEN:TELEGRAM_WEBHOOK_PORT (plain
+    # HTTP: loopback by default, so only a proxy on this machine reaches it).
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
-    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_listen: str = "127.0.0.1"
     telegram_webhook_port: int = 8443
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None

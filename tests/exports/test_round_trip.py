@@ -209,3 +209,21 @@ def test_verify_evidence_fails_on_a_damaged_compressed_file(
     out.write_bytes(bytes(data))
     assert main(["verify-evidence", str(out)]) == 1
     assert "MISMATCH" in capsys.readouterr().err
+
+
+def test_a_json_export_that_fails_leaves_the_previous_file_whole(sqlite_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from storage.engine import make_engine
+
+    previous = tmp_path / "out" / "export.json"
+    previous.parent.mkdir()
+    previous.write_text('{"old": true}\n', encoding="utf-8")
+    engine = make_engine(sqlite_url)
+    with engine.begin() as conn:  # a damaged store: the export fails half-way
+        conn.execute(text("DROP TABLE tags"))
+    engine.dispose()
+    with pytest.raises(Exception, match="tags"):
+        main(["export", "--db", sqlite_url, "--format", "json", "--out", str(previous)])
+    assert previous.read_text(encoding="utf-8") == '{"old": true}\n'
+    assert [p.name for p in previous.parent.iterdir()] == ["export.json"]  # no temporary file left

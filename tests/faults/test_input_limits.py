@@ -128,3 +128,19 @@ def test_a_placeholder_secret_is_refused_with_a_clear_message(monkeypatch: pytes
     monkeypatch.setenv("SLACK_BOT_TOKEN", "changeme")
     with pytest.raises(ValueError, match="placeholder"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_every_secret_setting_is_redacted_from_the_logs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each SecretStr setting is in the log filter's list (a new one must not be forgotten)."""
+    from pydantic import SecretStr
+
+    from bot.logsafe import secrets_of
+
+    values = {}
+    for name, field in Settings.model_fields.items():
+        if "SecretStr" in str(field.annotation):
+            values[name] = f"value-of-{name}-0123456789"
+            monkeypatch.setenv(name.upper(), values[name])
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert "telegram_webhook_secret" in values and isinstance(settings.telegram_webhook_secret, SecretStr)
+    assert sorted(secrets_of(settings)) == sorted(values.values())

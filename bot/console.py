@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,9 +31,11 @@ def render(console: Console, reply: Reply, *, title: str = "hub", files_dir: Pat
         if files_dir is None:
             body += f"\n[dim]📎 {escape(name)} ({len(data)} bytes, not saved)[/dim]"
             continue
-        files_dir.mkdir(parents=True, exist_ok=True)
+        files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = files_dir / Path(name).name  # a bare file name: nothing from a reply picks the folder
-        path.write_bytes(data)
+        # Exports hold victims' and suspects' contacts: readable by this user only.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+            out.write(data)
         body += f"\n[dim]📎 saved to {escape(str(path))}[/dim]"
     if reply.repeat:
         title += " (already answered)"

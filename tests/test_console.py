@@ -110,4 +110,5 @@ def test_files_a_chat_would_attach_are_saved_and_their_path_shown(tmp_path: Path
     with zipfile.ZipFile(export) as archive:
         assert any("rozenkamer" in archive.read(n).decode("utf-8-sig") for n in archive.namelist())
     assert (files / "leaderboard.png").read_bytes().startswith(b"\x89PNG")
+    assert export.stat().st_mode & 0o077 == 0  # the contacts are readable by this user only
     assert f"saved to {export}" in screen and f"saved to {files / 'leaderboard.png'}" in screen

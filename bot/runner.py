@@ -8,13 +8,15 @@ import logging
 import signal
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import Any
 
 from bot.poster import ChatPoster
 from bot.scheduler import serve as serve_scheduler
 from bot.settings import Settings
 from commands.hub import Hub
-from commands.seam import Reply
+from commands.references import local_time
+from commands.seam import Invocation, Reply
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,46 @@ def _log_failure(done: Future[Any]) -> None:
         log.warning("posting a second opinion failed: %s", done.exception())
 
 
+async def post_resumed(
+    resumed: list[tuple[Invocation, Reply]],
+    posters: dict[str, ChatPoster],
+    stop: asyncio.Event,
+    *,
+    timezone: str,
+    wait_s: float = 60.0,
+) -> None:
+    """Answer, once their adapter is connected, the messages a crash or restart left unanswered:
+    they were processed at start (hub.resume), so the investigator still gets the verdict, with
+    a line saying why it comes late."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    for inv, reply in resumed:
+        if reply.repeat or not (reply.text.strip() or reply.image is not None):
+            continue
+        platform = inv.chat_id.partition(":")[0]
+        while platform not in posters and loop.time() < deadline and not stop.is_set():
+            await asyncio.sleep(0.2)  # adapters register their poster once connected
+        poster = posters.get(platform)
+        if poster is None:
+            log.warning(
+                "no %s adapter connected: a resumed answer for %s was not posted", platform, inv.chat_id
+            )
+            continue
+        who = inv.participant_name or inv.participant_id
+        header = (
+            f"↻ Delayed by a restart — the answer to {who}'s message of {local_time(inv.ts, timezone)}:\n"
+        )
+        late = replace(reply, text=header + reply.text, thread_ref=None, edit_ref=None)
+        try:
+            if late.visibility == "private" or inv.private:
+                await poster.send_private(inv.participant_id, late)
+            else:
+                await poster.post(inv.chat_id, late)
+        except Exception:  # one failed post must not stop the others
+            log.exception("posting a resumed answer to %s failed", inv.chat_id)
+    await stop.wait()
+
+
 async def run_all(hub: Hub, settings: Settings) -> None:
     """Run until SIGINT/SIGTERM; one adapter failing stops the others cleanly."""
     stop = asyncio.Event()
@@ -77,6 +119,9 @@ async def run_all(hub: Hub, settings: Settings) -> None:
         asyncio.create_task(serve(hub, settings, stop, posters), name=name)
         for name, serve in adapters(settings)
     ]
+    if resumed:
+        follow_up = post_resumed(resumed, posters, stop, timezone=settings.timezone)
+        tasks.append(asyncio.create_task(follow_up, name="resumed"))
     tasks.append(asyncio.create_task(serve_scheduler(hub, settings, stop, posters), name="scheduler"))
     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     stop.set()

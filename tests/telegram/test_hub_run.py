@@ -137,6 +137,48 @@ def test_hub_run_posts_the_llms_second_opinion_under_the_verdict(
     assert len(extractions) == 1  # one reading for one new finding (a digest may ask for its narrative)
 
 
+def test_a_paste_left_unanswered_by_a_crash_is_answered_after_the_restart(
+    tmp_path: Path, fake: FakeBotApi, ad_url: str
+) -> None:
+    """The message was stored, then the process died before it was processed: at the next start
+    it is processed and its verdict posted in the chat, saying why it comes late."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from storage import participants, submissions
+    from storage.engine import make_engine, upgrade
+
+    env = hub_env(tmp_path, fake)
+    engine = make_engine(env["DATABASE_URL"])
+    upgrade(engine)
+    at = datetime(2025, 9, 15, 9, 4, tzinfo=UTC)
+    with Session(engine) as session:
+        participants.register_participant(
+            f"tg:{ANNA['id']}", platform="telegram", name="Anna", country="NL", at=at, session=session
+        )
+        submissions.record_submission(
+            message_key=f"telegram:{GROUP}:777",
+            platform="telegram",
+            chat_id=f"telegram:{GROUP}",
+            participant_id=f"tg:{ANNA['id']}",
+            ts=at,
+            text=f"look at this one {ad_url}",
+            received_at=at,
+            session=session,
+        )
+        session.commit()
+    engine.dispose()
+    with hub_running(tmp_path, env) as ended:
+        late = fake.wait_for("sendMessage", lambda c: "Delayed by a restart" in c.params.get("text", ""))[0]
+    code, _out, err = ended
+    assert code == "0", err[-3000:]
+    text = parse_html(late.params["text"])
+    assert late.params["chat_id"] == GROUP
+    assert text.startswith("↻ Delayed by a restart — the answer to Anna's message of Mon 15 Sep 11:04:")
+    assert "#1 new" in text and "127[.]0[.]0[.]1" in text  # the verdict, defanged
+
+
 def replying_to(update: dict[str, Any]) -> Callable[[Call], bool]:
     message_id = update["message"]["message_id"]
     return lambda c: (c.params.get("reply_parameters") or {}).get("message_id") == message_id

@@ -149,18 +149,16 @@ def refresh_sites(ids: list[int], *, session: Session) -> None:
     new = {
         fid: (platform, (1, s, t, so)) for fid, platform, s, t, so in session.execute(sql.new_sites, bound)
     }
+    changed = [fid for fid in set(old) | set(new) if old.get(fid) != new.get(fid)]
+    if not changed:
+        return
     delta: dict[str, list[int]] = {}
-    for fid in set(old) | set(new):
-        if old.get(fid) == new.get(fid):
-            continue
+    for fid in changed:
         for contribution, sign in ((old.get(fid), -1), (new.get(fid), 1)):
             if contribution is not None:
                 totals = delta.setdefault(contribution[0], [0, 0, 0, 0])
                 for i, n in enumerate(contribution[1]):
                     totals[i] += sign * n
-    changed = [fid for fid in set(old) | set(new) if old.get(fid) != new.get(fid)]
-    if not changed:
-        return
     session.execute(delete(FindingTally).where(col(FindingTally.finding_id).in_(changed)))
     rows = [
         {"finding_id": fid, "platform": p, "suspect": c[1], "thb_url": c[2], "social": c[3]}

@@ -3,7 +3,7 @@
     .venv/bin/python bench/slack_load.py [--pastes 1000] [--users 73] [--db URL]
 
 73 participants join with `/hub join`, then every paste is sent at once as a signed
-event_callback to the Bolt app (`bot.slack.serve`), pages come from a local server on
+event_callback to the Bolt app (`bot.slack.adapter.serve`), pages come from a local server on
 127.0.0.1, and the Web API is the recording fake from the tests. The hub runs as its own
 process (`hub run`, as deployed), so the load generator does not share its interpreter. Reports
 the acknowledgement time of each delivery (Slack gives up after 3 s) and the time until the

@@ -29,12 +29,12 @@ from sqlalchemy import Engine, create_engine, text
 
 from bench.pages import bench_warc, dev_pages
 from bench.synthetic_rows import T0
-from commands.catalog import load_registry
-from commands.deconflict import deconflict
-from commands.export import export_document
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
+from commands.export.document import export_document
+from deconfliction.matching import deconflict
+from extraction.fetch.archive import WarcArchive
 from storage import findings as store
 from storage.engine import make_engine
 

@@ -93,7 +93,7 @@ def _rebuild_tallies(engine: Engine) -> None:
     """The bulk path bypasses the hub, so its kept tallies are computed once, as after a repair."""
     from sqlmodel import Session
 
-    from storage import live_tallies
+    from storage.tallies import live as live_tallies
 
     with Session(engine) as session:
         live_tallies.rebuild(session=session)

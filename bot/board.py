@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.poster import ChatPoster
-from commands.hub import Hub
-from commands.seam import Reply
+from commands.core.dispatcher import Hub
+from commands.core.poster import ChatPoster
+from commands.core.seam import Reply
 from storage import boards
-from storage.operation_models import PinnedBoard
+from storage.models import PinnedBoard
 
 log = logging.getLogger(__name__)
 

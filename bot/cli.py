@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from commands.hub import Hub
+    from commands.core.dispatcher import Hub
 
 # The evaluation corpus sits next to the repository (../shared/corpus/dev).
 DEV_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
@@ -80,7 +80,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
 
     def show(inv: object, reply: object) -> None:
-        from commands.seam import Invocation, Reply
+        from commands.core.seam import Invocation, Reply
 
         assert isinstance(inv, Invocation) and isinstance(reply, Reply)
         if not args.quiet:
@@ -127,7 +127,7 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
     from bot.netguard import network_blocked
     from bot.wiring import llm_addresses, llm_enricher
     from commands.llm_eval import evaluate, report, truth_indicators
-    from extraction.archive import WarcArchive
+    from extraction.fetch.archive import WarcArchive
     from storage.engine import make_engine
 
     settings = _settings()
@@ -196,7 +196,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.action == "rebuild-tallies":
         from sqlmodel import Session
 
-        from storage import live_tallies
+        from storage.tallies import live as live_tallies
 
         with Session(engine) as session:
             live_tallies.rebuild(session=session)

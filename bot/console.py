@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from commands.hub import Hub
-from commands.seam import Invocation, Reply
+from commands.core.dispatcher import Hub
+from commands.core.seam import Invocation, Reply
 
 CHAT_ID = "console"
 

@@ -18,21 +18,15 @@ from rich.progress import Progress
 from sqlmodel import Session
 
 from bot.settings import Settings
-from commands.export_filters import (
-    ExportFilter,
-    FilterError,
-    parse_country,
-    parse_network,
-    parse_since,
-)
+from commands.export.filters import ExportFilter, FilterError, parse_country, parse_network, parse_since
 
 # Below this many findings an export takes well under a second: no progress bar.
 PROGRESS_FROM = 500
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    from commands.export_csv import identifiers_path
-    from commands.export_formats import export_files, write_json_export
+    from commands.export.csv import identifiers_path
+    from commands.export.formats import export_files, write_json_export
     from storage.engine import make_engine, upgrade
     from storage.findings import count_findings
 
@@ -76,8 +70,8 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 def _export_warc(
     args: argparse.Namespace, settings: Settings, only: ExportFilter | None, large: bool, *, session: Session
 ) -> int:
-    from commands.export import export_document
-    from commands.export_warc import manifest_path, write_evidence_warc
+    from commands.export.document import export_document
+    from commands.export.warc import manifest_path, write_evidence_warc
 
     sources = [Path(w) for w in args.warc or []]
     if settings.evidence_warc and Path(settings.evidence_warc).is_file():
@@ -140,7 +134,7 @@ def _progress(show: bool, label: str) -> Iterator[Callable[[int, int], None] | N
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from commands.evidence_check import check_evidence
+    from commands.export.verify import check_evidence
 
     warc = Path(args.file)
     if not warc.is_file():

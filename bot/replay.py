@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from commands.hub import Hub
-from commands.seam import Invocation, Reply, derived_message_key
+from commands.core.dispatcher import Hub
+from commands.core.seam import Invocation, Reply, derived_message_key
 
 
 class MalformedLine(ValueError):

@@ -11,12 +11,12 @@ from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any
 
-from bot.poster import ChatPoster
 from bot.scheduler import serve as serve_scheduler
 from bot.settings import Settings
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
+from commands.core.poster import ChatPoster
+from commands.core.seam import Invocation, Reply
 from commands.references import local_time
-from commands.seam import Invocation, Reply
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,11 @@ def adapters(settings: Settings) -> list[tuple[str, Serve]]:
     """The adapters the settings enable (imports stay lazy: no SDK is loaded unless used)."""
     chosen: list[tuple[str, Serve]] = []
     if settings.telegram_bot_token is not None:
-        from bot.telegram import serve as serve_telegram
+        from bot.telegram.adapter import serve as serve_telegram
 
         chosen.append(("telegram", serve_telegram))
     if settings.slack_bot_token is not None:
-        from bot.slack import serve as serve_slack
+        from bot.slack.adapter import serve as serve_slack
 
         chosen.append(("slack", serve_slack))
     return chosen

@@ -31,21 +31,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.digest_delivery import DigestDelivery
-from bot.poster import ChatPoster
 from bot.scheduler_lock import SchedulerLock
 from bot.settings import Settings
-from commands.digest import Narrative, build_digest, chat_schedule, digest_since, llm_narrative
-from commands.digest_schedule import (
-    SLOTS,
-    DigestSchedule,
-    SlotRun,
-    parse_hhmm,
-    schedule_of,
-    slots_between,
-)
-from commands.hub import Hub
-from commands.seam import Reply
+from commands.core.dispatcher import Hub
+from commands.core.poster import ChatPoster
+from commands.core.seam import Reply
+from commands.digest.command import Narrative, build_digest, chat_schedule, digest_since, llm_narrative
+from commands.digest.delivery import DigestDelivery
+from commands.digest.schedule import SLOTS, DigestSchedule, SlotRun, parse_hhmm, schedule_of, slots_between
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from bot.settings import Settings
-from commands.catalog import load_registry
-from commands.enrich import Enricher
-from commands.hub import Hub, HubConfig, utc_now
-from extraction.archive import WarcArchive
-from extraction.evidence import EvidenceWarc
-from extraction.fetch import Fetcher, FetchPolicy, NetworkFetcher
-from extraction.llm import ChatLlm, LlmConfig, LlmRefused, endpoint
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig, utc_now
+from commands.paste.enrich import Enricher
+from extraction.fetch.archive import WarcArchive
+from extraction.fetch.evidence import EvidenceWarc
+from extraction.fetch.fetcher import Fetcher, FetchPolicy, NetworkFetcher
+from extraction.llm.client import ChatLlm, LlmConfig, LlmRefused, endpoint
 from storage.engine import make_engine, upgrade
 
 

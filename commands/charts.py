@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from commands.scoring import CountryTotal
-from storage import tallies
-from storage.tallies import Standing
+from storage.tallies import queries as tallies
+from storage.tallies.queries import Standing
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commands.hub import NOT_RECORDED
+from commands.core.dispatcher import NOT_RECORDED
+from commands.core.registry import command
+from commands.core.seam import Invocation, Reply
 from commands.lookup import read_query
 from commands.references import counted
-from commands.registry import command
-from commands.seam import Invocation, Reply
 from storage import audit, lookups, participants
 from storage.models import Participant
 
 if TYPE_CHECKING:
-    from commands.hub import Hub
+    from commands.core.dispatcher import Hub
 
 
 @command("ignore", usage="<phone|email|wallet|handle>", coordinator=True)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commands.hub import NOT_RECORDED
+from commands.core.dispatcher import NOT_RECORDED
+from commands.core.registry import command
+from commands.core.seam import Invocation, Reply
 from commands.leaderboard import frozen_since
 from commands.references import local_time
-from commands.registry import command
-from commands.seam import Invocation, Reply
-from storage import audit, board_state, live_tallies
+from storage import audit, board_state
 from storage.models import Participant
+from storage.tallies import live as live_tallies
 
 if TYPE_CHECKING:
-    from commands.hub import Hub
+    from commands.core.dispatcher import Hub
 
 
 @command("freeze", coordinator=True)

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commands.hub import NOT_RECORDED
+from commands.core.dispatcher import NOT_RECORDED
+from commands.core.registry import command
+from commands.core.seam import Invocation, Reply
 from commands.references import finding_number, get_finding, split_reference, who
-from commands.registry import command
 from commands.scoring import CONFIRMED_BONUS
-from commands.seam import Invocation, Reply
 from storage import audit
 from storage.models import Participant
 
 if TYPE_CHECKING:
-    from commands.hub import Hub
+    from commands.core.dispatcher import Hub
 
 
 def _judge(hub: Hub, inv: Invocation, participant: Participant | None, judgement: str) -> Reply:

@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from commands.core.registry import command
+from commands.core.seam import Invocation, Reply
 from commands.references import counted, local_time
-from commands.registry import command
 from commands.scoring import CountryTotal, country_standings, frozen_standings, standings
-from commands.seam import Invocation, Reply
 from storage import board_state
 from storage.models import Participant
-from storage.tallies import Standing
+from storage.tallies.queries import Standing
 
 if TYPE_CHECKING:
-    from commands.hub import Hub
+    from commands.core.dispatcher import Hub
 
 TOP = 10
 USAGE = "Usage: /leaderboard [countries|chart] — e.g. /leaderboard countries. Nothing was recorded."

@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from commands.enrich import Enricher, EnrichmentRequest
+from commands.paste.enrich import Enricher, EnrichmentRequest
 from extraction.analyse import analyse_page
-from extraction.fetch import Fetcher
+from extraction.fetch.fetcher import Fetcher
 
 NOT_FROM_ONE_PAGE = frozenset({"multiple_cities"})
 

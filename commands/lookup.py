@@ -12,25 +12,25 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from commands.findings_view import finding_label, network_of
-from commands.hub import NOT_RECORDED
+from commands.core.dispatcher import NOT_RECORDED
+from commands.core.registry import command
+from commands.core.seam import Invocation, Reply
+from commands.findings import finding_label, network_of
 from commands.references import counted, who
-from commands.registry import command
-from commands.seam import Invocation, Reply
 from commands.wording import ago
 from deconfliction.canonical import canonical_url
-from extraction.emails import find_emails
-from extraction.handles import find_handles, handle_from_url
+from extraction.identifiers.emails import find_emails
+from extraction.identifiers.handles import find_handles, handle_from_url
+from extraction.identifiers.phones import find_phones, phone_from_href
+from extraction.identifiers.wallets import wallet_value
 from extraction.links import find_links
-from extraction.phones import find_phones, phone_from_href
 from extraction.refang import defang
-from extraction.wallets import wallet_value
 from storage import findings as store
 from storage import lookups
 from storage.models import Finding, Participant
 
 if TYPE_CHECKING:
-    from commands.hub import Hub
+    from commands.core.dispatcher import Hub
 
 USAGE = (
     "Usage: /lookup <phone|email|wallet|handle|url> — e.g. /lookup +31612345678, /lookup @anna_vip, "

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from storage import tallies
+from storage.tallies import queries as tallies
 
 
 @dataclass(frozen=True, slots=True)

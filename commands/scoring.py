@@ -37,7 +37,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from storage import tallies
+from storage.tallies import queries as tallies
 
 NEW_FINDING = 10.0
 SUSPECT_BONUS = 5.0

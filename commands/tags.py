@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from commands.hub import NOT_RECORDED
+from commands.core.dispatcher import NOT_RECORDED
+from commands.core.registry import command
+from commands.core.seam import Invocation, Reply
 from commands.references import finding_number, get_finding, split_reference, who
-from commands.registry import command
-from commands.seam import Invocation, Reply
 from extraction.platforms import registrable_domain
 from extraction.refang import refang
 from storage import audit
@@ -25,7 +25,7 @@ from storage import tags as store
 from storage.models import Participant
 
 if TYPE_CHECKING:
-    from commands.hub import Hub
+    from commands.core.dispatcher import Hub
 
 BARE_NAMES = {"telegram": "t.me", "whatsapp": "wa.me", "signal": "signal.me", "twitter": "x.com"}
 _BARE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")

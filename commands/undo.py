@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from commands.hub import NOT_RECORDED
+from commands.core.dispatcher import NOT_RECORDED
+from commands.core.registry import command
+from commands.core.seam import Invocation, Reply
 from commands.references import finding_number, get_finding, who
-from commands.registry import command
-from commands.seam import Invocation, Reply
 from storage import audit, lookups, retractions
 from storage.models import Participant
 
 if TYPE_CHECKING:
-    from commands.hub import Hub
+    from commands.core.dispatcher import Hub
 
 
 @command("undo", usage="<#N>")

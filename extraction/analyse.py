@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from extraction import cities, emails, handles, indicators, page, phones, platforms, safety, suspect, wallets
+from extraction import cities, indicators, page, platforms, safety, suspect
+from extraction.identifiers import emails, handles, phones, wallets
 from extraction.types import FetchResult, Identifier, Indicator
 
 # Where a page's language hints at the country whose national phone format it uses.

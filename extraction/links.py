@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 import idna
 import tldextract
 
+from extraction.fetch.targets import refusal_reason
 from extraction.refang import refang_mapped
-from extraction.targets import refusal_reason
 from extraction.types import Link
 
 __all__ = ["display_host", "find_links"]

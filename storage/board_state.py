@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
-from storage.operation_models import BoardState
+from storage.models import BoardState
 from storage.upsert import insert_ignore
 
 FROZEN = "frozen"  # value: ISO time of the freeze; standings shown to participants stop there

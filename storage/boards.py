@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from storage import board_state
-from storage.operation_models import PinnedBoard
+from storage.models import PinnedBoard
 
 
 def pinned_board(chat_id: str, *, session: Session) -> PinnedBoard | None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from storage.operation_models import ChatDigestSetting, DigestRun
+from storage.models import ChatDigestSetting, DigestRun
 from storage.upsert import insert_ignore
 
 CLAIM_COLUMNS = ("chat_id", "slot", "local_date")

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 # Registers the tally upkeep on every ORM session (storage/live_tallies.py): whoever builds an
 # engine gets it, even a script that writes rows without the hub's other modules.
-import storage.live_tallies  # noqa: F401
+import storage.tallies.live  # noqa: F401
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

@@ -10,8 +10,8 @@ from sqlalchemy import Row, func, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from storage import live_tallies
 from storage.models import Finding, FindingAlias, FindingIndicator, Report
+from storage.tallies import live as live_tallies
 from storage.upsert import insert_ignore
 
 # A findings or reports table row read without the ORM: attribute access, no identity map.

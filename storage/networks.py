@@ -13,17 +13,17 @@ from datetime import datetime
 from sqlalchemy import case, distinct, func, text, update
 from sqlmodel import Session, col, select
 
-from storage import live_tallies
 from storage.models import (
     Finding,
     FindingIdentifier,
     FindingLink,
     Identifier,
     Network,
+    NetworkTally,
     TextBand,
     TextShingles,
 )
-from storage.score_models import NetworkTally
+from storage.tallies import live as live_tallies
 from storage.upsert import insert_ignore, insert_ignore_many
 
 _PG_JOIN_LOCK = 0x48554E4A  # "HUNJ": held from a transaction's first join to its end

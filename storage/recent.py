@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import Finding, Network, PlatformCheck, Tag
-from storage.score_facts import has_live_report
+from storage.tallies.facts import has_live_report
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
 from commands.scoring import CORROBORATION, NEW_FINDING, standings
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from storage.models import Finding, Report, Submission
 from tests.test_live_tallies import kept, rebuilt_rows

@@ -10,9 +10,9 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.console import chat
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from tests.warcs import html, write_warc
 

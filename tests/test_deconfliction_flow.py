@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
 from deconfliction import noise
-from extraction.archive import WarcArchive
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from storage.models import Finding, FindingIndicator, Network
 from tests.warcs import html, write_warc

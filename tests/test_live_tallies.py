@@ -21,16 +21,15 @@ from sqlalchemy import Engine, case, distinct, func, text, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
 from commands.outcomes import outcomes
 from commands.scoring import frozen_standings, standings
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
-from storage import live_tallies
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
-from storage.models import Finding, FindingLink, Network, PlatformCheck, Report, Submission
-from storage.score_models import NetworkTally
+from storage.models import Finding, FindingLink, Network, NetworkTally, PlatformCheck, Report, Submission
+from storage.tallies import live as live_tallies
 from tests.conftest import DEV_CORPUS
 from tests.warcs import html, write_warc
 

@@ -10,12 +10,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel
 
-import storage.operation_models
-import storage.score_models  # noqa: F401  (every table in the metadata)
 from commands.scoring import frozen_standings, standings
 from storage.engine import alembic_config, make_engine, upgrade
-from storage.models import Finding, Participant, Report, Submission
-from storage.operation_models import BoardState
+from storage.models import BoardState, Finding, Participant, Report, Submission
 from tests.test_live_tallies import kept_rows, rebuilt_rows
 
 FOREIGN = ("apscheduler_jobs",)

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from storage.models import Finding, Report, Submission
 from tests.warcs import html, write_warc

@@ -16,7 +16,7 @@ from commands.scoring import standings
 from storage import audit, findings, participants, submissions
 from storage.engine import make_engine
 from storage.models import Finding, Tag
-from storage.tallies import Standing
+from storage.tallies.queries import Standing
 
 T0 = datetime(2025, 9, 15, 8, 0, tzinfo=UTC)
 

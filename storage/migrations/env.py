@@ -5,10 +5,6 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models
-import storage.operation_models
-import storage.score_models  # noqa: F401
-
 # Tables other libraries own in the same database (APScheduler's job store) are not ours to migrate.
 FOREIGN_TABLES = {"apscheduler_jobs"}
 

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import col, select
 
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation, Reply
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation, Reply
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine, upgrade
 from storage.models import AuditEntry
 from tests.warcs import Page, html, write_warc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
 from storage.models import FindingLink, Identifier, Participant
 from tests.commands.conftest import COORDINATOR, URL1, URL2, URL4, ask, audit_actions, state
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
 from commands.scoring import CONFIRMED_BONUS
 from storage.models import Finding
 from tests.commands.conftest import COORDINATOR, URL1, URL3, ask, audit_actions, state

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
 from commands.leaderboard import board_reply
 from tests.commands.conftest import COORDINATOR, T0, URL1, URL2, URL3, ask, audit_actions, state
 

@@ -21,7 +21,7 @@ from commands.scoring import (
 )
 from storage.engine import make_engine
 from storage.models import Finding, FindingLink, Identifier, Participant, Report, Submission
-from storage.tallies import findings_per_day
+from storage.tallies.queries import findings_per_day
 from tests.commands.conftest import T0
 
 _n = count(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
 from commands.tags import platform_domain
 from storage.models import PlatformCheck, Tag
 from tests.commands.conftest import URL1, ask, audit_actions, state

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
-from commands.export import export_document
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
+from commands.export.document import export_document
 from commands.outcomes import outcomes
 from commands.scoring import standings
 from storage.models import Finding, Report

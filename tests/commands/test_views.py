@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
 from commands.lookup import Query, read_query
 from tests.commands.conftest import COORDINATOR, T0, URL1, URL2, URL3, ask, state
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from commands.seam import Reply
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Reply
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from tests.warcs import write_warc
 

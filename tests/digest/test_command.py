@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from commands.catalog import load_registry
-from commands.digest import build_digest
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
+from commands.digest.command import build_digest
+from extraction.fetch.archive import WarcArchive
 from storage import digests
 from storage.engine import make_engine
 from tests.warcs import html, write_warc

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.cli import main
-from commands.digest_facts import gather
+from commands.digest.facts import gather
 from storage.engine import make_engine
 from tests.conftest import DEV_CORPUS
 

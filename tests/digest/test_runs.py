@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.digest_delivery import DigestDelivery
-from commands.digest_schedule import schedule_of
+from commands.digest.delivery import DigestDelivery
+from commands.digest.schedule import schedule_of
 from storage import digests
 from storage.engine import make_engine
 from tests.digest.conftest import CHATS, RecordingPoster, make_hub

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.scheduler import digest_trigger
-from commands.digest_schedule import (
+from commands.digest.schedule import (
     SlotRun,
     due_slots,
     parse_hhmm,

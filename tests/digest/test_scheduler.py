@@ -16,7 +16,7 @@ import time_machine
 from sqlalchemy import text
 
 from bot.scheduler import JOB_TABLE, serve_digests
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
 from storage import digests
 from tests.digest.conftest import CHATS, RecordingPoster, digest_settings, make_hub
 

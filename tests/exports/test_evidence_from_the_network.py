@@ -16,13 +16,13 @@ import pytest
 from sqlmodel import select
 from warcio.archiveiterator import ArchiveIterator
 
-from commands.catalog import load_registry
-from commands.evidence_check import check_evidence
-from commands.export import export_document
-from commands.export_warc import write_evidence_warc
-from commands.hub import Hub, HubConfig
-from extraction.evidence import EvidenceWarc
-from extraction.fetch import FetchPolicy, NetworkFetcher
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.export.document import export_document
+from commands.export.verify import check_evidence
+from commands.export.warc import write_evidence_warc
+from extraction.fetch.evidence import EvidenceWarc
+from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 from storage.engine import make_engine
 from storage.models import Finding
 from tests.exports.test_filters_and_policy import T0, say

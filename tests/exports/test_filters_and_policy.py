@@ -16,14 +16,14 @@ from pymisp import MISPEvent
 from sqlalchemy import update
 from sqlmodel import func, select
 
-from commands.catalog import load_registry
-from commands.export_csv import spreadsheet_safe
-from commands.export_filters import ExportFilter, FilterError, parse_filter_words
-from commands.export_formats import export_files
-from commands.export_warc import write_evidence_warc
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
+from commands.export.csv import spreadsheet_safe
+from commands.export.filters import ExportFilter, FilterError, parse_filter_words
+from commands.export.formats import export_files
+from commands.export.warc import write_evidence_warc
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from storage.models import AuditEntry, Finding
 from tests.warcs import html, write_warc

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from warcio.archiveiterator import ArchiveIterator
 
 from bot.cli import main
-from commands.export_csv import FINDING_COLUMNS
+from commands.export.csv import FINDING_COLUMNS
 from storage import networks
 from storage.models import Finding, FindingIdentifier, FindingLink, Identifier
 
@@ -96,7 +96,7 @@ def test_the_streamed_json_is_the_text_chat_exports_send(
     replayed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`hub export` streams json to its file or stdout; `/export json` builds the same text."""
-    from commands.export_formats import export_files
+    from commands.export.formats import export_files
     from storage.engine import make_engine
 
     def without_time(text: str) -> str:

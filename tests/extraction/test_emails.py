@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction.emails import find_emails
+from extraction.identifiers.emails import find_emails
 from tests.corpus_pages import load_dev_pages
 
 MIN_PRECISION = 0.97

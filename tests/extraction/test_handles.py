@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction.handles import find_handles, handle_from_url
+from extraction.identifiers.handles import find_handles, handle_from_url
 from tests.corpus_pages import load_dev_pages
 from tests.extraction.test_emails import MIN_PRECISION, MIN_RECALL, precision_recall
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from extraction.deobfuscate import deobfuscate_digits, deobfuscate_with_offsets
-from extraction.phones import find_phones, phone_from_href
+from extraction.identifiers.deobfuscate import deobfuscate_digits, deobfuscate_with_offsets
+from extraction.identifiers.phones import find_phones, phone_from_href
 from tests.corpus_pages import CORPUS, html_responses
 from tests.vectors import VECTORS, vector_rows
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.targets import check_resolved_ip, homoglyph_warning, refusal_reason
+from extraction.fetch.targets import check_resolved_ip, homoglyph_warning, refusal_reason
 
 # (class, url, a word the reason must contain so that people understand it)
 REFUSED = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction.wallets import find_wallets, wallet_value
+from extraction.identifiers.wallets import find_wallets, wallet_value
 from tests.corpus_pages import load_dev_pages
 from tests.extraction.test_emails import MIN_PRECISION, MIN_RECALL, precision_recall
 from tests.vectors import VECTORS, vector_rows

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import func, select
 
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine, upgrade
 from storage.models import Submission
 from tests.warcs import html, write_warc

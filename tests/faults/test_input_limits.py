@@ -12,10 +12,10 @@ from sqlmodel import select
 
 from bot.logsafe import RedactSecrets, configure_logging
 from bot.settings import Settings
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
+from extraction.fetch.archive import WarcArchive
 from extraction.unicode_safety import clean_text
 from storage.engine import make_engine
 from storage.models import Finding, Submission

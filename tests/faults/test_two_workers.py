@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from commands.hub import is_contention
+from commands.core.dispatcher import is_contention
 from storage.engine import upgrade
 from tests.conftest import DEV_CORPUS, REPO, _reset_pg
 

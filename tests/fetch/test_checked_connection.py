@@ -17,8 +17,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from bot.netguard import network_blocked
-from extraction.evidence import EvidenceWarc, sha256_of_warc_digest
-from extraction.fetch import FetchPolicy, NetworkFetcher
+from extraction.fetch.evidence import EvidenceWarc, sha256_of_warc_digest
+from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 from tests.fetch.server import PageServer, ServedRequest, page_server
 from tests.fetch.test_refusals import ZoneResolver
 

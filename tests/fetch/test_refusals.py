@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.netguard import network_blocked
-from extraction.fetch import FetchPolicy, NetworkFetcher
+from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 
 
 class ZoneResolver:

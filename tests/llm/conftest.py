@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from commands.catalog import load_registry
-from commands.enrich import Enricher
-from commands.hub import Hub, HubConfig, utc_now
-from commands.seam import Invocation
-from extraction.archive import WarcArchive
-from extraction.llm import ChatLlm, LlmConfig
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig, utc_now
+from commands.core.seam import Invocation
+from commands.paste.enrich import Enricher
+from extraction.fetch.archive import WarcArchive
+from extraction.llm.client import ChatLlm, LlmConfig
 from storage.engine import make_engine
 from tests.llm.fake_openai import FakeOpenAI, fake_openai
 from tests.warcs import html, write_warc

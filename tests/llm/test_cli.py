@@ -11,8 +11,8 @@ from sqlmodel import Session
 from bot.cli import main
 from commands.llm_eval import truth_indicators
 from extraction.analyse import analyse_page
-from extraction.archive import WarcArchive
-from extraction.llm_schema import normalised
+from extraction.fetch.archive import WarcArchive
+from extraction.llm.schema import normalised
 from storage import enrichments
 from storage.engine import make_engine
 from tests.llm.conftest import AD_URL

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from commands.enrich import digest_narrative, digest_narrator, narrated_digest
+from commands.paste.enrich import digest_narrative, digest_narrator, narrated_digest
 from tests.llm.conftest import AD_URL, HubFactory, say
 from tests.llm.fake_openai import FakeOpenAI
 
@@ -47,8 +47,8 @@ def test_without_an_llm_nothing_is_asked(make_hub: HubFactory) -> None:
 
 
 def test_the_digest_uses_the_narrative_through_its_hook(make_hub: HubFactory, fake: FakeOpenAI) -> None:
-    digest = pytest.importorskip("commands.digest")
-    render = pytest.importorskip("commands.digest_text").render
+    digest = pytest.importorskip("commands.digest.command")
+    render = pytest.importorskip("commands.digest.text").render
     hub = make_hub(fake)
     hub.handle(say(f"check {AD_URL}"))
     assert hub.enricher is not None and hub.enricher.drain(10) == 0

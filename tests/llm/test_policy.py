@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extraction.llm import ChatLlm, LlmConfig, LlmRefused, endpoint, is_local_host, parse_model, redact
-from extraction.llm_schema import FindingExtraction, QuotedIndicator, quote_on_page, vet
+from extraction.llm.client import ChatLlm, LlmConfig, LlmRefused, endpoint, is_local_host, parse_model, redact
+from extraction.llm.schema import FindingExtraction, QuotedIndicator, quote_on_page, vet
 from prompts.loader import load_prompt
 
 

@@ -1,6 +1,6 @@
 """Drives the Slack adapter the way Slack does: signed HTTP requests to /slack/events.
 
-`SlackSide` runs `bot.slack.serve` (HTTP mode) in a thread with its own event loop and sends
+`SlackSide` runs `bot.slack.adapter.serve` (HTTP mode) in a thread with its own event loop and sends
 events, slash commands and button presses signed with HMAC-SHA256 v0, computed here
 independently of Bolt. `PageServer` serves ad pages on 127.0.0.1 and can hold a page back.
 """
@@ -23,9 +23,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bot.poster import ChatPoster
 from bot.settings import Settings
-from commands.hub import Hub
+from commands.core.dispatcher import Hub
+from commands.core.poster import ChatPoster
 
 SIGNING_SECRET = "test-signing-secret-3f9a"
 BOT_TOKEN = "xoxb-test-0000-hub"
@@ -138,10 +138,10 @@ class SlackSide:
 def running_adapter(
     hub: Hub, settings: Settings, ready: Callable[[list[BaseException]], None] | None = None
 ) -> Iterator[SlackSide]:
-    """`bot.slack.serve` in a thread; leaving the block sets `stop` and waits for the drain, so
+    """`bot.slack.adapter.serve` in a thread; leaving the block sets `stop` and waits for the drain, so
     everything acknowledged has finished when the test asserts. `ready` waits until the adapter
     can be reached (default: its HTTP port listens; Socket Mode tests wait for the connection)."""
-    from bot.slack import serve
+    from bot.slack.adapter import serve
 
     loop = asyncio.new_event_loop()
     stop_box: list[asyncio.Event] = []

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.slack import SLASH_COMMAND
+from bot.slack.adapter import SLASH_COMMAND
 
-MANIFEST = Path(__file__).resolve().parents[2] / "slack" / "manifest.yaml"
+MANIFEST = Path(__file__).resolve().parents[2] / "bot" / "slack" / "manifest.yaml"
 
 
 def test_the_manifest_grants_what_the_adapter_uses_and_nothing_that_unfurls() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.render_slack import LOG_BLOCK, SECTION_LIMIT, blocks, escape, fallback_text, with_log_line
-from commands.seam import Button, Reply
+from bot.slack.render import LOG_BLOCK, SECTION_LIMIT, blocks, escape, fallback_text, with_log_line
+from commands.core.seam import Button, Reply
 
 
 @pytest.mark.parametrize(

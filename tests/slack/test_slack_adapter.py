@@ -12,10 +12,10 @@ from sqlalchemy import inspect, text
 from sqlmodel import select
 
 from bot.settings import Settings
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from commands.seam import Invocation
-from extraction.fetch import FetchPolicy, NetworkFetcher
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.seam import Invocation
+from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 from storage.engine import make_engine
 from storage.models import Finding, Report, Submission, Tag
 from tests.slack.fake_api import Call, FakeSlack

@@ -9,11 +9,11 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.board import LiveBoard
-from bot.slack_poster import SlackPoster, slack_id
-from commands.catalog import load_registry
-from commands.hub import Hub
-from commands.seam import Button, Reply
-from extraction.fetch import FetchPolicy, NetworkFetcher
+from bot.slack.poster import SlackPoster, slack_id
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub
+from commands.core.seam import Button, Reply
+from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 from storage.engine import make_engine
 from tests.slack.fake_api import FakeSlack
 from tests.slack.harness import BOT_TOKEN

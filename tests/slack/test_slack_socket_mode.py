@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.settings import Settings
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from extraction.fetch import FetchPolicy, NetworkFetcher
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 from storage.engine import make_engine
 from tests.slack.fake_api import FakeSlack
 from tests.slack.harness import BOT_TOKEN, PageServer, event_body, running_adapter, slash_form

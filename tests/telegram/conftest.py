@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from bot.poster import ChatPoster
 from bot.settings import Settings
-from bot.telegram import serve
-from commands.catalog import load_registry
-from commands.hub import Hub, HubConfig
-from extraction.archive import WarcArchive
+from bot.telegram.adapter import serve
+from commands.core.catalog import load_registry
+from commands.core.dispatcher import Hub, HubConfig
+from commands.core.poster import ChatPoster
+from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from tests.telegram.fake_bot_api import FakeBotApi, user
 from tests.warcs import html, write_warc

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.telegram import EDIT_NOTE, STALE_BUTTON
-from commands.hub import Hub
+from bot.telegram.adapter import EDIT_NOTE, STALE_BUTTON
+from commands.core.dispatcher import Hub
 from storage.models import Report, Submission, Tag
 from tests.telegram.conftest import AD, ANNA, COORD, GROUP, MIHAI, OTHER_GROUP, row_counts, serving, until
 from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html

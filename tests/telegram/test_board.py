@@ -8,11 +8,11 @@ from itertools import count
 from pathlib import Path
 
 from bot.board import LiveBoard
-from bot.telegram import build_application
-from bot.telegram_poster import TelegramPoster
-from commands.basics import counts
-from commands.hub import Hub
-from commands.seam import Invocation, Reply
+from bot.telegram.adapter import build_application
+from bot.telegram.poster import TelegramPoster
+from commands.core.dispatcher import Hub
+from commands.core.seam import Invocation, Reply
+from commands.participants import counts
 from storage import board_state, boards
 from tests.telegram.conftest import GROUP, make_hub, settings_for
 from tests.telegram.fake_bot_api import FakeBotApi, parse_html

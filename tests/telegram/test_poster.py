@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from bot.telegram import build_application
-from bot.telegram_poster import TelegramPoster
-from commands.seam import Button, Reply
+from bot.telegram.adapter import build_application
+from bot.telegram.poster import TelegramPoster
+from commands.core.seam import Button, Reply
 from tests.telegram.conftest import GROUP, settings_for
 from tests.telegram.fake_bot_api import FakeBotApi, parse_html
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.render_telegram import keyboard, render, split_html, to_html, visible_length
-from commands.seam import Button, Reply
+from bot.telegram.render import keyboard, render, split_html, to_html, visible_length
+from commands.core.seam import Button, Reply
 from tests.telegram.fake_bot_api import parse_html, utf16_len
 
 

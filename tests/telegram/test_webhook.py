@@ -13,11 +13,11 @@ import socket
 import httpx
 import pytest
 
-from bot.poster import ChatPoster
 from bot.settings import Settings
-from bot.telegram import serve
-from bot.telegram_updates import check_webhook
-from commands.hub import Hub
+from bot.telegram.adapter import serve
+from bot.telegram.updates import check_webhook
+from commands.core.dispatcher import Hub
+from commands.core.poster import ChatPoster
 from tests.telegram.conftest import ANNA, GROUP, row_counts
 from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html
 

@@ -88,7 +88,8 @@ def _fill() -> None:
     """Compute the tallies from the rows already stored (the same code the hub keeps them with)."""
     from sqlmodel import Session
 
-    from storage import board_state, live_tallies
+    from storage import board_state
+    from storage.tallies import live as live_tallies
 
     with Session(bind=op.get_bind()) as session:
         live_tallies.rebuild(session=session)

@@ -1,0 +1,116 @@
+"""A `Reply` as Slack Block Kit: sections of escaped mrkdwn, a context line, a row of buttons.
+
+Pure functions, no SDK: the adapter passes the result to the Web API. URLs in a reply are
+already defanged by the commands; escaping `&`, `<` and `>` keeps Slack from turning anything
+in the text into a link, a mention or a channel reference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commands.core.seam import Button, Reply
+
+ACTION_PREFIX = "hub:"  # action_id of every hub button; the adapter listens for this prefix
+LOG_BLOCK = "hub:log"  # block_id of the context block that collects what buttons did
+
+SECTION_LIMIT = 3000  # Slack's limit for a section's text
+FALLBACK_LIMIT = 3900  # `text` of chat.postMessage is truncated by Slack at 4,000 characters
+LABEL_LIMIT = 75  # button text
+VALUE_LIMIT = 2000  # button value
+BUTTONS_PER_ROW = 25  # elements of one actions block
+MAX_BLOCKS = 50
+CONTEXT_ELEMENTS = 10
+
+Block = dict[str, Any]
+
+# Buttons that judge get Slack's colours, so coordinators see which is which at a glance.
+STYLES = {"/confirm": "primary", "/reject": "danger"}
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters (the only escaping mrkdwn needs)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fallback_text(reply: Reply) -> str:
+    """The plain `text` Slack shows in notifications and to clients without Block Kit."""
+    text = escape(reply.text)
+    return text if len(text) <= FALLBACK_LIMIT else text[: FALLBACK_LIMIT - 1] + "…"
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Split on line boundaries so that no section exceeds Slack's limit."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single over-long line is cut hard
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def button(index: int, b: Button) -> Block:
+    """One button; its value is the command line that pressing it runs."""
+    label = b.label if len(b.label) <= LABEL_LIMIT else b.label[: LABEL_LIMIT - 1] + "…"
+    element: Block = {
+        "type": "button",
+        "action_id": f"{ACTION_PREFIX}{index}",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "value": b.action[:VALUE_LIMIT],
+    }
+    style = STYLES.get(b.action.split(" ", 1)[0])
+    if style:
+        element["style"] = style
+    return element
+
+
+def blocks(reply: Reply, *, context: list[str] | None = None) -> list[Block]:
+    """Sections for the text, an optional context block, then the buttons in rows."""
+    rendered: list[Block] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+        for chunk in _chunks(escape(reply.text), SECTION_LIMIT)
+    ]
+    if context:
+        rendered.append(context_block(context))
+    buttons = [button(n, b) for n, b in enumerate(reply.buttons)]
+    rows = [
+        {"type": "actions", "elements": buttons[start : start + BUTTONS_PER_ROW]}
+        for start in range(0, len(buttons), BUTTONS_PER_ROW)
+    ]
+    room = MAX_BLOCKS - len(rows)
+    return rendered[:room] + rows
+
+
+def context_block(lines: list[str]) -> Block:
+    """A small grey line per entry (already escaped); Slack allows ten elements."""
+    return {
+        "type": "context",
+        "block_id": LOG_BLOCK,
+        "elements": [{"type": "mrkdwn", "text": line[:SECTION_LIMIT]} for line in lines[-CONTEXT_ELEMENTS:]],
+    }
+
+
+def with_log_line(message_blocks: list[Block], line: str) -> list[Block]:
+    """The blocks of a posted message with one more entry in its log (kept just above the buttons)."""
+    lines = [
+        element.get("text", "")
+        for block in message_blocks
+        if block.get("block_id") == LOG_BLOCK
+        for element in block.get("elements", [])
+    ]
+    kept = [block for block in message_blocks if block.get("block_id") != LOG_BLOCK]
+    log = context_block([*lines, escape(line)])
+    first_actions = next((n for n, block in enumerate(kept) if block.get("type") == "actions"), len(kept))
+    return [*kept[:first_actions], log, *kept[first_actions:]]

@@ -1,0 +1,57 @@
+"""The hub's tables. Uniqueness that matters is a database constraint, not a Python check.
+
+Times are time-zone aware and stored in UTC (SQLModel's UTCDateTime); naive ones are refused.
+
+One module per table family; every table is importable from here.
+"""
+
+from storage.models.audit import AuditEntry
+from storage.models.enrichments import FindingEnrichment
+from storage.models.findings import Finding, FindingAlias, FindingIndicator, PlatformCheck, Report, Tag
+from storage.models.identifiers import FindingIdentifier, Identifier, SubmissionIdentifier
+from storage.models.messages import Submission
+from storage.models.networks import FindingLink, Network, TextBand, TextShingles
+from storage.models.operation import Alert, BoardState, ChatDigestSetting, DigestRun, PinnedBoard
+from storage.models.people import Chat, Participant
+from storage.models.scores import (
+    FindingTally,
+    FrozenScore,
+    NetworkTally,
+    ParticipantScore,
+    PlatformTally,
+    ScoreCounts,
+    ScorePair,
+)
+
+__all__ = [
+    "Alert",
+    "AuditEntry",
+    "BoardState",
+    "Chat",
+    "ChatDigestSetting",
+    "DigestRun",
+    "Finding",
+    "FindingAlias",
+    "FindingEnrichment",
+    "FindingIdentifier",
+    "FindingIndicator",
+    "FindingLink",
+    "FindingTally",
+    "FrozenScore",
+    "Identifier",
+    "Network",
+    "NetworkTally",
+    "Participant",
+    "ParticipantScore",
+    "PinnedBoard",
+    "PlatformCheck",
+    "PlatformTally",
+    "Report",
+    "ScoreCounts",
+    "ScorePair",
+    "Submission",
+    "SubmissionIdentifier",
+    "Tag",
+    "TextBand",
+    "TextShingles",
+]

@@ -29,8 +29,9 @@ from sqlalchemy import Engine, create_engine, text
 
 from bench.pages import bench_warc, dev_pages
 from bench.synthetic_rows import T0
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from commands.export.document import export_document
 from deconfliction.matching import deconflict
@@ -99,7 +100,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def paste_run(hub: Hub, run: int, urls: list[str]) -> list[float]:
+def paste_run(hub: Dispatcher, run: int, urls: list[str]) -> list[float]:
     """120 new pages then 80 re-pastes in other spellings, by 73 participants; ms per message."""
     rng = random.Random(run)
     texts = [f"check {u}" for u in urls] + [
@@ -116,6 +117,7 @@ def paste_run(hub: Hub, run: int, urls: list[str]) -> list[float]:
             message_key=f"bench-run{run}-{n}",
             participant_name=f"Investigator {n % 73}",
             country="NL",
+            vouched=True,
         )
         start = time.perf_counter()
         hub.handle(inv)
@@ -123,7 +125,7 @@ def paste_run(hub: Hub, run: int, urls: list[str]) -> list[float]:
     return latencies
 
 
-def lookup_times(hub: Hub, size: int) -> list[float]:
+def lookup_times(hub: Dispatcher, size: int) -> list[float]:
     """Deconfliction alone (identifier + near-duplicate lookups, network update) for 100 new findings."""
     rng = random.Random(size)
     out = []
@@ -169,7 +171,7 @@ def lookup_times(hub: Hub, size: int) -> list[float]:
 
 
 def asks_after_changes(
-    hub: Hub, asker: Invocation, urls: list[str], rounds: int = 20
+    hub: Dispatcher, asker: Invocation, urls: list[str], rounds: int = 20
 ) -> dict[str, list[float]]:
     """/counts and /leaderboard each asked right after a paste changed the store (no answer reusable)."""
     out: dict[str, list[float]] = {"counts_after_change_ms": [], "leaderboard_after_change_ms": []}
@@ -199,11 +201,11 @@ def measure(backend: str, size: int) -> dict[str, Any]:
         runs = []
         for run in range(RUNS):
             warc, urls = bench_warc(pages, work / f"pages-{run}.warc.gz", prefix=f"r{run}")
-            hub = Hub(
+            hub = Dispatcher(
                 engine=engine,
                 fetcher=WarcArchive([warc]),
                 registry=load_registry(),
-                config=HubConfig(operator_vouches=True),
+                config=HubConfig(),
             )
             runs.append(paste_run(hub, run, urls))
         results["paste_ms"] = [
@@ -223,6 +225,7 @@ def measure(backend: str, size: int) -> dict[str, Any]:
             message_key="",
             participant_name="Investigator 0",
             country="NL",
+            vouched=True,
         )
         keys = iter(range(10**6))
         for command in ("counts", "leaderboard", "status"):

@@ -16,15 +16,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
 from commands.core.seam import Reply
+from commands.leaderboard import board_reply
 from storage import boards
 from storage.models import PinnedBoard
 
 log = logging.getLogger(__name__)
 
-BoardText = Callable[[Hub], Reply]
+BoardText = Callable[[Dispatcher], Reply]
 Outcome = Literal["posted", "edited", "recreated", "unchanged", "throttled", "frozen", "failed"]
 
 # Telegram allows roughly 20 messages a minute in a group and Slack's chat.update is tier 3:
@@ -34,11 +35,10 @@ MIN_EDIT_INTERVAL_S = 10.0
 TICK_S = 60.0
 
 
-def leaderboard_text(hub: Hub) -> Reply:
-    """The board's text, as the leaderboard command words it (imported only when a board runs)."""
-    from commands.leaderboard import board_reply
-
-    return board_reply(hub)
+def leaderboard_text(hub: Dispatcher) -> Reply:
+    """The board's text, as the leaderboard command words it."""
+    with hub.session() as session:
+        return board_reply(session=session, timezone=hub.config.timezone)
 
 
 def board_hash(reply: Reply) -> str:
@@ -51,7 +51,7 @@ class LiveBoard:
 
     def __init__(
         self,
-        hub: Hub,
+        hub: Dispatcher,
         poster: ChatPoster,
         chat_ids: Sequence[str],
         *,

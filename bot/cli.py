@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
+    from commands.core.dispatcher import Dispatcher
 
 # The evaluation corpus sits next to the repository (../shared/corpus/dev).
 DEV_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
@@ -76,7 +76,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
             raise SystemExit(f"hub replay: no such WARC file: {warc}")
     if not Path(args.messages).is_file():
         raise SystemExit(f"hub replay: no such file: {args.messages}")
-    hub = build_hub(settings, warcs=warcs, database_url=args.db, operator_vouches=True)
+    hub = build_hub(settings, warcs=warcs, database_url=args.db)
     console = Console(highlight=False)
 
     def show(inv: object, reply: object) -> None:
@@ -109,7 +109,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 1 if summary.malformed else 0
 
 
-def _drain_enrichments(hub: Hub, settings: Settings) -> None:
+def _drain_enrichments(hub: Dispatcher, settings: Settings) -> None:
     """Before a replay exits, let the LLM finish what its messages queued (each call is bounded)."""
     if hub.enricher is None:
         return

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.seam import Invocation, Reply
 
 CHAT_ID = "console"
@@ -54,11 +54,12 @@ def console_invocation(text: str, *, user: str, name: str, country: str | None) 
         message_key=f"console:{uuid.uuid4().hex}",
         participant_name=name,
         country=country,
+        vouched=True,  # the person at this terminal runs the hub
     )
 
 
 def chat(
-    hub: Hub,
+    hub: Dispatcher,
     *,
     user: str,
     name: str,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.seam import Invocation, Reply, derived_message_key
 
 
@@ -49,10 +49,11 @@ def invocation_from_line(raw: str) -> Invocation:
         message_key=key,
         participant_name=str(user.get("name") or user_id),
         country=country.upper(),
+        vouched=True,  # the operator who runs a replay vouches for its file (contracts.md §1)
     )
 
 
-def replay(hub: Hub, path: Path, *, on_reply: Callable[[Invocation, Reply], None]) -> ReplaySummary:
+def replay(hub: Dispatcher, path: Path, *, on_reply: Callable[[Invocation, Reply], None]) -> ReplaySummary:
     """Feed every line, in file order, through `hub.handle`; a malformed line is reported, not fatal."""
     processed = repeated = lines = 0
     malformed: list[str] = []

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.scheduler import serve as serve_scheduler
 from bot.settings import Settings
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
 from commands.core.seam import Invocation, Reply
 from commands.references import local_time
@@ -21,7 +21,7 @@ from commands.references import local_time
 log = logging.getLogger(__name__)
 
 # An adapter's entry point: serve until `stop` is set; register its poster in `posters` once it can post.
-Serve = Callable[[Hub, Settings, asyncio.Event, dict[str, ChatPoster]], Coroutine[Any, Any, None]]
+Serve = Callable[[Dispatcher, Settings, asyncio.Event, dict[str, ChatPoster]], Coroutine[Any, Any, None]]
 
 
 def adapters(settings: Settings) -> list[tuple[str, Serve]]:
@@ -102,7 +102,7 @@ async def post_resumed(
     await stop.wait()
 
 
-async def run_all(hub: Hub, settings: Settings) -> None:
+async def run_all(hub: Dispatcher, settings: Settings) -> None:
     """Run until SIGINT/SIGTERM; one adapter failing stops the others cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -33,11 +33,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.scheduler_lock import SchedulerLock
 from bot.settings import Settings
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
 from commands.core.seam import Reply
-from commands.digest.command import Narrative, build_digest, chat_schedule, digest_since, llm_narrative
+from commands.digest.command import build_digest, chat_schedule, digest_since
 from commands.digest.delivery import DigestDelivery
+from commands.digest.narrative import Narrative, llm_narrative
 from commands.digest.schedule import SLOTS, DigestSchedule, SlotRun, parse_hhmm, schedule_of, slots_between
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ async def reconcile(scheduler: AsyncIOScheduler, delivery: DigestDelivery) -> No
     unchanged is left alone, so the run time it persisted survives a restart (misfire grace)."""
     wanted = {}
     for chat_id in delivery.chats:
-        schedule = await asyncio.to_thread(chat_schedule, delivery.hub, chat_id, delivery.default)
+        schedule = await asyncio.to_thread(chat_schedule, delivery.sessions, chat_id, delivery.default)
         for slot in SLOTS:
             wanted[job_id(chat_id, slot)] = (chat_id, digest_trigger(schedule, slot))
     for job in scheduler.get_jobs(jobstore="default"):
@@ -100,18 +101,18 @@ async def reconcile(scheduler: AsyncIOScheduler, delivery: DigestDelivery) -> No
 
 
 def dry_run(
-    hub: Hub, settings: Settings, *, slot: str | None, at: datetime | None, chat_id: str | None
+    hub: Dispatcher, settings: Settings, *, slot: str | None, at: datetime | None, chat_id: str | None
 ) -> tuple[SlotRun, Reply]:
     """What the scheduler would post for `chat_id` (default: the first allowed chat) as of `at`
     (default: now), for `slot` (default: the latest slot due by then). Claims and posts nothing."""
     default = schedule_of(settings.timezone, settings.digest_morning, settings.digest_evening)
     chat_id = chat_id or (settings.allowed_chats[0] if settings.allowed_chats else "")
-    schedule = chat_schedule(hub, chat_id, default) if chat_id else default
+    schedule = chat_schedule(hub.session, chat_id, default) if chat_id else default
     now = at or hub.clock()
     runs = [r for r in slots_between(schedule, now - timedelta(days=2), now) if slot in (None, r.slot)]
     run = runs[-1]
-    since = digest_since(hub, chat_id, run, schedule)
-    return run, build_digest(hub, slot=run.slot, now=now, since=since, timezone=schedule.timezone)
+    since = digest_since(hub.session, chat_id, run, schedule)
+    return run, build_digest(hub.session, slot=run.slot, now=now, since=since, timezone=schedule.timezone)
 
 
 def parse_when(text: str, timezone: str) -> datetime:
@@ -129,13 +130,15 @@ def grace_of(settings: Settings) -> timedelta:
     return timedelta(hours=settings.digest_grace_hours)
 
 
-async def serve(hub: Hub, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]) -> None:
+async def serve(
+    hub: Dispatcher, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]
+) -> None:
     """Run the digest scheduler until `stop` (an adapter entry point, see bot/runner.py)."""
-    await serve_digests(hub, settings, stop, posters, narrative=llm_narrative(hub))
+    await serve_digests(hub, settings, stop, posters, narrative=llm_narrative(hub.enricher))
 
 
 async def serve_digests(
-    hub: Hub,
+    hub: Dispatcher,
     settings: Settings,
     stop: asyncio.Event,
     posters: dict[str, ChatPoster],
@@ -166,7 +169,16 @@ async def serve_digests(
         if await _stopped(stop, lock_retry_s):
             return
     delivery = DigestDelivery(
-        hub, posters, default, grace_of(settings), chats, narrative, poster_wait_s, chart=chart, stop=stop
+        hub.session,
+        hub.clock,
+        posters,
+        default,
+        grace_of(settings),
+        chats,
+        narrative,
+        poster_wait_s,
+        chart=chart,
+        stop=stop,
     )
     scheduler = AsyncIOScheduler(
         jobstores={

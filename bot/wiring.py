@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine
 
 from bot.settings import Settings
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig, utc_now
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher, utc_now
+from commands.core.registry import load_registry
 from commands.paste.enrich import Enricher
 from extraction.fetch.archive import WarcArchive
 from extraction.fetch.evidence import EvidenceWarc
@@ -21,14 +22,13 @@ from extraction.llm.client import ChatLlm, LlmConfig, LlmRefused, endpoint
 from storage.engine import make_engine, upgrade
 
 
-def hub_config(settings: Settings, *, operator_vouches: bool = False) -> HubConfig:
+def hub_config(settings: Settings) -> HubConfig:
     return HubConfig(
         coordinators=frozenset(settings.coordinators),
         allowed_chats=frozenset(settings.allowed_chats),
         allow_private_targets=settings.fetch_allow_private,
         tor_proxy=settings.fetch_tor_proxy is not None,
         timezone=settings.timezone,
-        operator_vouches=operator_vouches,
     )
 
 
@@ -50,17 +50,16 @@ def build_hub(
     *,
     warcs: Sequence[Path] = (),
     database_url: str | None = None,
-    operator_vouches: bool = False,
-) -> Hub:
+) -> Dispatcher:
     """A ready hub: migrations applied; pages from WARC files when given, else the network."""
     engine = make_engine(database_url or settings.database_url)
     upgrade(engine)
     fetcher: Fetcher = WarcArchive(warcs) if warcs else network_fetcher(settings)
-    return Hub(
+    return Dispatcher(
         engine=engine,
         fetcher=fetcher,
         registry=load_registry(),
-        config=hub_config(settings, operator_vouches=operator_vouches),
+        config=hub_config(settings),
         enricher=llm_enricher(settings, engine),
     )
 

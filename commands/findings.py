@@ -1,25 +1,22 @@
-"""/finding N (everything the hub knows about one finding) and /mine (your findings)."""
+"""One finding and your findings: /finding N (everything the hub knows), /mine, /undo N (withdraw
+your own report shortly after making it: a wrong paste)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlmodel import Session
 
-from commands.core.dispatcher import NOT_RECORDED
+from commands.core.context import Context
 from commands.core.registry import command
-from commands.core.seam import Invocation, Reply
-from commands.paste.handler import ICONS, finding_buttons
+from commands.core.seam import Invocation, Reply, refusal
+from commands.paste.verdict import finding_buttons
 from commands.references import counted, finding_number, get_finding, local_time, who
 from commands.wording import ago, short
+from extraction.identifiers.kinds import icon
 from extraction.refang import defang
+from storage import audit, lookups, networks, retractions, tags
 from storage import findings as store
 from storage import identifiers as id_store
-from storage import lookups, networks, tags
 from storage.models import Finding, Participant
-
-if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
 
 MINE_LIMIT = 15
 
@@ -42,13 +39,13 @@ def network_of(finding: Finding, *, session: Session) -> str | None:
 
 
 @command("finding", usage="<#N>")
-def finding(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def finding(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Everything about finding #N: reports, identifiers, indicators, tags, network."""
     number = finding_number(inv.args)
     if number is None:
-        return Reply(f"Usage: /finding <#N> — e.g. /finding 12. {NOT_RECORDED}")
-    tz = hub.config.timezone
-    with hub.session() as session:
+        return refusal("Usage: /finding <#N> — e.g. /finding 12.")
+    tz = ctx.config.timezone
+    with ctx.read() as session:
         found = get_finding(number, session=session)
         if found is None:
             return Reply(f"#{number} does not exist.")
@@ -76,9 +73,7 @@ def finding(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply
         if not found.suppressed:
             ids = id_store.identifiers_by_finding_id(number, session=session)
             if ids:
-                lines.append(
-                    "• identifiers: " + " · ".join(f"{ICONS.get(k, '')} {short(v, 40)}" for k, v in ids)
-                )
+                lines.append("• identifiers: " + " · ".join(f"{icon(k)} {short(v, 40)}" for k, v in ids))
             indicators = store.indicators_of(number, session=session)
             for row in indicators[:6]:
                 evidence = f" — “{short(row.evidence, 60)}”" if row.evidence else ""
@@ -100,10 +95,10 @@ def finding(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply
 
 
 @command("mine")
-def mine(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def mine(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Your findings and the findings you corroborated, newest first."""
     assert participant is not None
-    with hub.session() as session:
+    with ctx.read() as session:
         owned = lookups.findings_owned_by(participant.id, limit=MINE_LIMIT, session=session)
         corroborated = lookups.findings_corroborated_by(participant.id, limit=MINE_LIMIT, session=session)
         counts = lookups.report_counts([f.id or 0 for f in owned], session=session)
@@ -118,3 +113,50 @@ def mine(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
         lines.append(f"Corroborated by you ({len(corroborated)}):")
         lines += [f"• {finding_label(f)}" for f in corroborated]
     return Reply("\n".join(lines))
+
+
+@command("undo", usage="<#N>")
+def undo(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
+    """Withdraw your latest report of #N, within the undo window (ownership passes to the next report)."""
+    assert participant is not None
+    reporter = participant
+    number = finding_number(inv.args)
+    if number is None:
+        return refusal("Usage: /undo <#N> — e.g. /undo 12.")
+    window = ctx.config.undo_window
+    minutes = int(window.total_seconds() // 60)
+
+    def write(session: Session) -> Reply:
+        found = get_finding(number, session=session)
+        if found is None:
+            return refusal(f"#{number} does not exist.")
+        report = lookups.latest_report(number, reporter.id, session=session)
+        if report is None:
+            return refusal(f"#{number} is not yours: you have no report of it to withdraw.")
+        if inv.ts - report.ts > window or inv.ts < report.ts:
+            return refusal(
+                f"The undo window has passed: reports can be withdrawn within {minutes} min. "
+                f"Ask a coordinator to /reject #{number} instead."
+            )
+        owned_before = found.reporter_id
+        found = retractions.retract(report, session=session)
+        audit.record(
+            reporter.id,
+            "report.retracted",
+            f"#{number}",
+            at=inv.ts,
+            detail={"report": report.id, "owner_before": owned_before, "owner_after": found.reporter_id},
+            session=session,
+        )
+        successor = who(found.reporter_id, session=session) if found.reporter_id != owned_before else None
+        remaining = lookups.report_counts([number], session=session).get(number, 0)
+        after = f" #{number} now belongs to {successor}." if successor else ""
+        if not remaining:
+            after = (
+                f" Nobody else reported #{number}: it scores nobody and no longer counts as a finding, "
+                "THB URL, social profile or checked site in /counts (it stays on record and in its "
+                "network; exports mark it withdrawn)."
+            )
+        return Reply(f"↩ Your report of #{number} is withdrawn.{after}")
+
+    return ctx.record(write)

@@ -1,26 +1,25 @@
-"""/leaderboard and the live board text that adapters pin and edit (top 10, respecting a freeze)."""
+"""/leaderboard, the live board text that adapters pin and edit (top 10), and /freeze and
+/unfreeze: stop showing the standings to participants near the end (as CTFd does)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
+from commands.core.context import Context
 from commands.core.registry import command
-from commands.core.seam import Invocation, Reply
+from commands.core.seam import Invocation, Reply, refusal
 from commands.references import counted, local_time
 from commands.scoring import CountryTotal, country_standings, frozen_standings, standings
-from storage import board_state
+from storage import audit, board_state
 from storage.models import Participant
+from storage.tallies import live as live_tallies
 from storage.tallies.queries import Standing
 
-if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
-
 TOP = 10
-USAGE = "Usage: /leaderboard [countries|chart] — e.g. /leaderboard countries. Nothing was recorded."
+USAGE = "Usage: /leaderboard [countries|chart] — e.g. /leaderboard countries."
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
@@ -83,30 +82,76 @@ def board_text(board: Board, timezone: str, *, limit: int = TOP) -> str:
     return "\n".join(lines)
 
 
-def board_reply(hub: Hub) -> Reply:
+def board_reply(*, session: Session, timezone: str) -> Reply:
     """The text of the pinned board (top 10 participants and countries); frozen when frozen."""
-    with hub.session() as session:
-        board = current_board(session=session, live=False)
-    return Reply(board_text(board, hub.config.timezone))
+    return Reply(board_text(current_board(session=session, live=False), timezone))
 
 
 @command("leaderboard", usage="[countries|chart]")
-def leaderboard(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def leaderboard(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Top participants and countries by points (countries: every country; chart: as a picture)."""
     view = inv.args.strip().lower()
     if view not in ("", "countries", "chart"):
-        return Reply(USAGE)
-    live = participant is not None and hub.is_coordinator(participant)
-    with hub.session() as session:
+        return refusal(USAGE)
+    live = participant is not None and ctx.is_coordinator(participant)
+    with ctx.read() as session:
         board = current_board(session=session, live=live)
     if view == "countries":
         lines = [f"🏳 Countries — {len(board.countries)}"]
-        lines += _freeze_line(board, hub.config.timezone)
+        lines += _freeze_line(board, ctx.config.timezone)
         lines += _country_lines(board.countries, len(board.countries))
         return Reply("\n".join(lines))
-    text = board_text(board, hub.config.timezone)
+    text = board_text(board, ctx.config.timezone)
     if view == "chart":
         from commands.charts import leaderboard_png
 
         return Reply(text, image=leaderboard_png(board.rows, board.countries), image_name="leaderboard.png")
     return Reply(text)
+
+
+@command("freeze", coordinator=True)
+def freeze(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
+    """Freeze the leaderboard: participants see the standings as of now until /unfreeze."""
+    assert participant is not None
+    coordinator, timezone = participant, ctx.config.timezone
+
+    def write(session: Session) -> Reply:
+        since = frozen_since(session=session)
+        if since is not None:
+            return refusal(f"The leaderboard is already frozen since {local_time(since, timezone)}.")
+        board_state.set_state(
+            board_state.FROZEN, inv.ts.isoformat(), at=inv.ts, by=coordinator.id, session=session
+        )
+        live_tallies.freeze(session=session)
+        audit.record(coordinator.id, "board.frozen", board_state.FROZEN, at=inv.ts, session=session)
+        return Reply(
+            f"❄ Leaderboard frozen at {local_time(inv.ts, timezone)} by {coordinator.name}: "
+            "participants now see the standings as of this moment; coordinators still see them live."
+        )
+
+    return ctx.record(write)
+
+
+@command("unfreeze", coordinator=True)
+def unfreeze(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
+    """Unfreeze the leaderboard: everyone sees the live standings again."""
+    assert participant is not None
+    coordinator = participant
+
+    def write(session: Session) -> Reply:
+        since = frozen_since(session=session)
+        if since is None:
+            return refusal("The leaderboard is not frozen.")
+        board_state.clear_state(board_state.FROZEN, session=session)
+        live_tallies.unfreeze(session=session)
+        audit.record(
+            coordinator.id,
+            "board.unfrozen",
+            board_state.FROZEN,
+            at=inv.ts,
+            detail={"frozen_since": since.isoformat()},
+            session=session,
+        )
+        return Reply(f"🔥 Leaderboard unfrozen by {coordinator.name}: the live standings are shown again.")
+
+    return ctx.record(write)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from commands.core.dispatcher import NOT_RECORDED
+from commands.core.context import Context
 from commands.core.registry import command
-from commands.core.seam import Invocation, Reply
+from commands.core.seam import Invocation, Reply, refusal
 from commands.findings import finding_label, network_of
 from commands.references import counted, who
 from commands.wording import ago
@@ -28,9 +27,6 @@ from extraction.refang import defang
 from storage import findings as store
 from storage import lookups
 from storage.models import Finding, Participant
-
-if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
 
 USAGE = (
     "Usage: /lookup <phone|email|wallet|handle|url> — e.g. /lookup +31612345678, /lookup @anna_vip, "
@@ -117,15 +113,15 @@ def _identifier_lines(query: Query, inv: Invocation, *, session: Session) -> lis
 
 
 @command("lookup", usage="<phone|email|wallet|handle|url>")
-def lookup(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def lookup(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Who reported a phone, e-mail, wallet, handle or URL, when, and what it links to."""
     query = read_query(inv.args, participant.country if participant else inv.country)
     if query is None:
         shown = defang(inv.args[:80]) if inv.args else ""
         problem = f"I could not read “{shown}” as a phone, e-mail, wallet, handle or URL. " if shown else ""
-        return Reply(f"{problem}{USAGE} {NOT_RECORDED}")
+        return refusal(f"{problem}{USAGE}")
     lines: list[str] = []
-    with hub.session() as session:
+    with ctx.read() as session:
         if query.canonical:
             found = store.finding_for_url(query.canonical, session=session)
             shown = defang(query.url or query.canonical)

@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from commands.core.dispatcher import NOT_RECORDED
+from commands.core.context import Context
 from commands.core.registry import command
-from commands.core.seam import Invocation, Reply
+from commands.core.seam import Invocation, Reply, refusal
 from commands.findings import finding_label
-from commands.paste.handler import ICONS
 from commands.references import network_number, who
 from commands.wording import short
+from extraction.identifiers.kinds import icon
 from storage import networks
 from storage.models import Participant
-
-if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
 
 SHOWN = 15
 
 
 @command("network", usage="<N4>")
-def network(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def network(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """A network's findings and the shared identifiers and copied ad texts that join them."""
     number = network_number(inv.args)
     if number is None:
-        return Reply(f"Usage: /network <N4> — e.g. /network N4 or /network 4. {NOT_RECORDED}")
-    with hub.session() as session:
+        return refusal("Usage: /network <N4> — e.g. /network N4 or /network 4.")
+    with ctx.read() as session:
         live = networks.resolve(number, session=session)
         members = networks.members(live, session=session) if live is not None else []
         if live is None or len(members) < 2:
@@ -56,7 +51,7 @@ def network(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply
         lines.append("Linked by:")
         for (kind, value), ids in sorted(shared.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             where = ", ".join(f"#{n}" for n in sorted(ids))
-            lines.append(f"• {ICONS.get(kind, '')} {kind} {short(value, 40)} — {where}")
+            lines.append(f"• {icon(kind)} {kind} {short(value, 40)} — {where}")
     if copies:
         lines.append(f"Copied ad text ({len(copies)} pairs):")
         lines += [f"• #{a} ≈ #{b} ({float(v):.0%})" for a, b, v in copies[:SHOWN]]

@@ -1,4 +1,4 @@
-"""The outcome categories an action week reports (Europol's figures), computed live."""
+"""The outcome categories an action week reports (Europol's figures), computed live; /counts."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
+from commands.core.context import Context
+from commands.core.registry import command
+from commands.core.seam import Invocation, Reply
+from storage.models import Participant
 from storage.tallies import queries as tallies
 
 
@@ -53,4 +57,26 @@ def outcomes(*, session: Session) -> Outcomes:
         networks=count_networks(session=session),
         findings=totals.findings,
         platforms_with_indications=tallies.platforms_with_indications(session=session),
+    )
+
+
+@command("counts")
+def counts(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
+    """The operation's outcome figures, live."""
+    with ctx.read() as session:
+        o = outcomes(session=session)
+    return Reply(
+        "\n".join(
+            [
+                "Outcome figures so far:",
+                f"• potential victims: {o.potential_victims}",
+                f"• potential perpetrators: {o.potential_perpetrators}",
+                f"• platforms checked: {o.platforms_checked} "
+                f"(with indications: {o.platforms_with_indications})",
+                f"• THB URLs: {o.thb_urls}",
+                f"• social profiles: {o.social_profiles}",
+                f"• networks: {o.networks}",
+                f"• findings: {o.findings}",
+            ]
+        )
     )

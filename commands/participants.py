@@ -1,20 +1,18 @@
-"""Participant commands: help, join, status, counts."""
+"""Being a participant: /help, /join, /status."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from sqlmodel import Session
 
+from commands.core.context import Context
 from commands.core.registry import command
-from commands.core.seam import Invocation, Reply
+from commands.core.seam import Invocation, Reply, refusal
 from commands.outcomes import outcomes
 from commands.references import counted
 from commands.scoring import standings
 from storage import audit, participants
 from storage.models import Participant
 from storage.tallies.queries import backlog
-
-if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
 
 RULES = (
     "Rules of engagement: no contact with subjects, no purchases, no accounts in a subject's name. "
@@ -24,11 +22,11 @@ RULES = (
 
 
 @command("help", open=True)
-def help_(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def help_(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """List the commands and the rules of engagement."""
     lines = ["Paste links to check them. Commands:"]
-    for cmd in hub.registry.all():
-        if cmd.coordinator and not (participant and hub.is_coordinator(participant)):
+    for cmd in ctx.commands():
+        if cmd.coordinator and not (participant and ctx.is_coordinator(participant)):
             continue
         usage = f" {cmd.usage}" if cmd.usage else ""
         lines.append(f"• /{cmd.name}{usage} — {cmd.help}")
@@ -37,24 +35,22 @@ def help_(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
 
 
 @command("join", usage="<country> [display name]", open=True)
-def join(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def join(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Register for the operation with your country code (e.g. /join NL Anna)."""
     parts = inv.args.split(maxsplit=1)
     if not parts or len(parts[0]) != 2 or not parts[0].isalpha():
-        return Reply(
-            "Usage: /join <country> [display name] — country as two letters, e.g. /join NL Anna. "
-            "Nothing was recorded."
-        )
+        return refusal("Usage: /join <country> [display name] — country as two letters, e.g. /join NL Anna.")
     country = parts[0].upper()
     name = parts[1].strip()[:200] if len(parts) > 1 else (inv.participant_name or inv.participant_id)
-    with hub.session() as session:
+
+    def write(session: Session) -> Reply:
         found, created = participants.register_participant(
             inv.participant_id,
             platform=inv.platform,
             name=name,
             country=country,
             at=inv.ts,
-            role="coordinator" if inv.participant_id in hub.config.coordinators else "participant",
+            role="coordinator" if inv.participant_id in ctx.config.coordinators else "participant",
             session=session,
         )
         if not created:
@@ -69,16 +65,19 @@ def join(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
             detail={"country": country, "name": name},
             session=session,
         )
-        session.commit()
-    verb = "Welcome" if created else "Updated"
-    return Reply(f"{verb}, {found.name} ({found.country}). Paste links to check them; /help lists commands.")
+        verb = "Welcome" if created else "Updated"
+        return Reply(
+            f"{verb}, {found.name} ({found.country}). Paste links to check them; /help lists commands."
+        )
+
+    return ctx.record(write)
 
 
 @command("status")
-def status(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def status(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Your findings, points, rank and open work, and the team's totals."""
     assert participant is not None
-    with hub.session() as session:
+    with ctx.read() as session:
         rows = standings(session=session)
         totals = outcomes(session=session)
         open_work = backlog(participant.id, session=session)
@@ -102,25 +101,3 @@ def status(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
         f"{open_work.team_awaiting_judgement} THB-suspect findings awaiting a coordinator"
     )
     return Reply("\n".join(lines))
-
-
-@command("counts")
-def counts(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
-    """The operation's outcome figures, live."""
-    with hub.session() as session:
-        o = outcomes(session=session)
-    return Reply(
-        "\n".join(
-            [
-                "Outcome figures so far:",
-                f"• potential victims: {o.potential_victims}",
-                f"• potential perpetrators: {o.potential_perpetrators}",
-                f"• platforms checked: {o.platforms_checked} "
-                f"(with indications: {o.platforms_with_indications})",
-                f"• THB URLs: {o.thb_urls}",
-                f"• social profiles: {o.social_profiles}",
-                f"• networks: {o.networks}",
-                f"• findings: {o.findings}",
-            ]
-        )
-    )

@@ -12,20 +12,18 @@ reply always says which domain was recorded, so a wrong guess is seen at once.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from commands.core.dispatcher import NOT_RECORDED
+from sqlmodel import Session
+
+from commands.core.context import Context
 from commands.core.registry import command
-from commands.core.seam import Invocation, Reply
+from commands.core.seam import Invocation, Reply, refusal
 from commands.references import finding_number, get_finding, split_reference, who
 from extraction.platforms import registrable_domain
 from extraction.refang import refang
 from storage import audit
 from storage import tags as store
 from storage.models import Participant
-
-if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
 
 BARE_NAMES = {"telegram": "t.me", "whatsapp": "wa.me", "signal": "signal.me", "twitter": "x.com"}
 _BARE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -35,40 +33,40 @@ CHECKED_USAGE = (
 )
 
 
-def _tag(hub: Hub, inv: Invocation, participant: Participant | None, tag: str, name: str) -> Reply:
+def _tag(ctx: Context, inv: Invocation, participant: Participant | None, tag: str, name: str) -> Reply:
     assert participant is not None
+    tagger = participant
     token, note = split_reference(inv.args)
     number = finding_number(token)
     if number is None:
-        return Reply(f"Usage: /{name} <#N> [note] — e.g. /{name} 12 adverts for three women. {NOT_RECORDED}")
+        return refusal(f"Usage: /{name} <#N> [note] — e.g. /{name} 12 adverts for three women.")
     label = tag.replace("_", " ")
-    with hub.session() as session:
+
+    def write(session: Session) -> Reply:
         finding = get_finding(number, session=session)
         if finding is None:
-            return Reply(f"#{number} does not exist. {NOT_RECORDED}")
-        added = store.add_tag(number, tag, participant.id, note=note, at=inv.ts, session=session)
-        if not added:
-            return Reply(f"You already tagged #{number} as {label}. {NOT_RECORDED}")
-        audit.record(
-            participant.id, f"tag.{tag}", f"#{number}", at=inv.ts, detail={"note": note}, session=session
-        )
+            return refusal(f"#{number} does not exist.")
+        if not store.add_tag(number, tag, tagger.id, note=note, at=inv.ts, session=session):
+            return refusal(f"You already tagged #{number} as {label}.")
+        audit.record(tagger.id, f"tag.{tag}", f"#{number}", at=inv.ts, detail={"note": note}, session=session)
         others = {t.participant_id for t in store.tags_of(number, session=session) if t.tag == tag}
         reporter = who(finding.reporter_id, session=session)
-        session.commit()
-    also = f" ({len(others)} participants say so)" if len(others) > 1 else ""
-    return Reply(f"🏷 #{number} tagged {label} by {participant.name}{also}. Reported by {reporter}.")
+        also = f" ({len(others)} participants say so)" if len(others) > 1 else ""
+        return Reply(f"🏷 #{number} tagged {label} by {tagger.name}{also}. Reported by {reporter}.")
+
+    return ctx.record(write)
 
 
 @command("victim", usage="<#N> [note]")
-def victim(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def victim(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Tag finding #N as showing a potential victim (your judgement; counted in the figures)."""
-    return _tag(hub, inv, participant, store.POTENTIAL_VICTIM, "victim")
+    return _tag(ctx, inv, participant, store.POTENTIAL_VICTIM, "victim")
 
 
 @command("perpetrator", usage="<#N> [note]")
-def perpetrator(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def perpetrator(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Tag finding #N as showing a potential perpetrator (your judgement; counted in the figures)."""
-    return _tag(hub, inv, participant, store.POTENTIAL_PERPETRATOR, "perpetrator")
+    return _tag(ctx, inv, participant, store.POTENTIAL_PERPETRATOR, "perpetrator")
 
 
 def platform_domain(token: str) -> str | None:
@@ -85,28 +83,30 @@ def platform_domain(token: str) -> str | None:
 
 
 @command("checked", usage="<platform> [nothing found]")
-def checked(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def checked(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Record that you swept a platform, also when nothing was found (counts as platform checked)."""
     assert participant is not None
+    sweeper = participant
     token, rest = split_reference(inv.args)
     domain = platform_domain(token) if token else None
     if domain is None or (rest and not _NOTHING.fullmatch(rest)):
-        return Reply(f"{CHECKED_USAGE} {NOT_RECORDED}")
+        return refusal(CHECKED_USAGE)
     nothing_found = bool(rest)
-    with hub.session() as session:
-        changed = store.record_check(
-            domain, participant.id, nothing_found=nothing_found, at=inv.ts, session=session
-        )
-        if not changed:
-            return Reply(f"You already recorded {domain} as checked. {NOT_RECORDED}")
+
+    def write(session: Session) -> Reply:
+        if not store.record_check(
+            domain, sweeper.id, nothing_found=nothing_found, at=inv.ts, session=session
+        ):
+            return refusal(f"You already recorded {domain} as checked.")
         audit.record(
-            participant.id,
+            sweeper.id,
             "platform.checked",
             domain,
             at=inv.ts,
             detail={"nothing_found": nothing_found, "typed": token},
             session=session,
         )
-        session.commit()
-    outcome = "nothing found" if nothing_found else "checked"
-    return Reply(f"✅ {domain} recorded as checked by {participant.name} ({outcome}).")
+        outcome = "nothing found" if nothing_found else "checked"
+        return Reply(f"✅ {domain} recorded as checked by {sweeper.name} ({outcome}).")
+
+    return ctx.record(write)

@@ -1,5 +1,5 @@
-"""Engine and migrations. Callers build and pass the engine; importing this module only registers
-the live-tally session events (storage/live_tallies.py)."""
+"""Engine, migrations and what a transient conflict looks like. Callers build and pass the engine;
+building one installs the live-tally upkeep (storage/tallies/live.py)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
-# Registers the tally upkeep on every ORM session (storage/live_tallies.py): whoever builds an
-# engine gets it, even a script that writes rows without the hub's other modules.
-import storage.tallies.live  # noqa: F401
+from storage.tallies import live
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
+    live.install()  # whoever builds an engine writes through the tally upkeep
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -56,3 +56,15 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+# Deadlock detected / serialization failure (PostgreSQL), or SQLite's busy writer.
+CONTENTION_SQLSTATES = {"40P01", "40001"}
+
+
+def is_contention(exc: BaseException) -> bool:
+    """A transient conflict between workers: the transaction can be run again as it was."""
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    return sqlstate in CONTENTION_SQLSTATES or "database is locked" in str(exc.orig)

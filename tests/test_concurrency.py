@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from commands.scoring import CORROBORATION, NEW_FINDING, standings
 from extraction.fetch.archive import WarcArchive
@@ -30,7 +31,7 @@ SPELLINGS = [
 ]
 
 
-def _hub(url: str, tmp_path: Path) -> Hub:
+def _hub(url: str, tmp_path: Path) -> Dispatcher:
     warc = write_warc(
         tmp_path / "p.warc.gz",
         {
@@ -42,11 +43,11 @@ def _hub(url: str, tmp_path: Path) -> Hub:
             ),
         },
     )
-    return Hub(
+    return Dispatcher(
         engine=make_engine(url),
         fetcher=WarcArchive([warc]),
         registry=load_registry(),
-        config=HubConfig(operator_vouches=True),
+        config=HubConfig(),
     )
 
 
@@ -61,6 +62,7 @@ def _paste(n: int) -> Invocation:
         message_key=f"telegram:thb:{n}",
         participant_name=f"P{n}",
         country="NL",
+        vouched=True,
     )
 
 
@@ -111,11 +113,11 @@ def test_simultaneous_pastes_of_linked_ads_keep_the_tallies_true(db_url: str, tm
         for n in range(24)
     }
     warc = write_warc(tmp_path / "ads.warc.gz", pages)
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(db_url),
         fetcher=WarcArchive([warc]),
         registry=load_registry(),
-        config=HubConfig(operator_vouches=True),
+        config=HubConfig(),
     )
     invocations = [
         replace(_paste(n), text=list(pages)[n % 24], message_key=f"telegram:thb:l{n}") for n in range(48)

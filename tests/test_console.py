@@ -10,8 +10,9 @@ from pathlib import Path
 from rich.console import Console
 
 from bot.console import chat
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from tests.warcs import html, write_warc
@@ -28,7 +29,7 @@ def test_two_console_participants_paste_the_same_link(tmp_path: Path, sqlite_url
             "https://www.rozenkamer.nl/ad/1": (200, "text/html", html("Anna 23, call +31 6 1234 5678"), None),
         },
     )
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(sqlite_url),
         fetcher=WarcArchive([warc]),
         registry=load_registry(),
@@ -68,7 +69,7 @@ def test_two_console_participants_paste_the_same_link(tmp_path: Path, sqlite_url
 
 
 def test_the_console_ends_cleanly_on_end_of_input(sqlite_url: str) -> None:
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(sqlite_url), fetcher=WarcArchive([]), registry=load_registry(), config=HubConfig()
     )
 
@@ -85,7 +86,7 @@ def test_files_a_chat_would_attach_are_saved_and_their_path_shown(tmp_path: Path
         tmp_path / "p.warc.gz",
         {"https://www.rozenkamer.nl/ad/1": (200, "text/html", html("Anna 23, call +31 6 1234 5678"), None)},
     )
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(sqlite_url),
         fetcher=WarcArchive([warc]),
         registry=load_registry(),

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from deconfliction import noise
 from extraction.fetch.archive import WarcArchive
@@ -63,21 +64,22 @@ def say(text: str, user: str = "tg:1", minutes: int = 0) -> Invocation:
         message_key=f"d{next(_keys)}",
         participant_name={"tg:1": "Anna", "tg:2": "Mihai"}[user],
         country={"tg:1": "NL", "tg:2": "RO"}[user],
+        vouched=True,
     )
 
 
 @pytest.fixture
-def hub(tmp_path: Path, db_url: str) -> Hub:
+def hub(tmp_path: Path, db_url: str) -> Dispatcher:
     warc = write_warc(tmp_path / "p.warc.gz", {u: (200, "text/html", b, None) for u, b in PAGES.items()})
-    return Hub(
+    return Dispatcher(
         engine=make_engine(db_url),
         fetcher=WarcArchive([warc]),
         registry=load_registry(),
-        config=HubConfig(operator_vouches=True),
+        config=HubConfig(),
     )
 
 
-def test_a_shared_phone_links_findings_and_the_reply_names_the_earlier_one(hub: Hub) -> None:
+def test_a_shared_phone_links_findings_and_the_reply_names_the_earlier_one(hub: Dispatcher) -> None:
     hub.handle(say("https://escortsite.example/ad/1"))
     reply = hub.handle(say("https://escortsite.example/ad/2", user="tg:2", minutes=90))[0].text
     assert "🔗 phone +40712345678 also in #1 (reported by Anna, NL, 1 h ago)" in reply
@@ -87,14 +89,14 @@ def test_a_shared_phone_links_findings_and_the_reply_names_the_earlier_one(hub: 
     assert a.network_id == b.network_id is not None
 
 
-def test_a_copied_template_links_findings_without_any_shared_identifier(hub: Hub) -> None:
+def test_a_copied_template_links_findings_without_any_shared_identifier(hub: Dispatcher) -> None:
     hub.handle(say("https://escortsite.example/ad/1"))
     reply = hub.handle(say("https://otherads.example/p/3", minutes=5))[0].text
     assert "≈ ad text" in reply and "like #1 (copied template)" in reply
     assert "🔗" not in reply  # nothing shared but the text
 
 
-def test_networks_merge_and_the_older_id_survives(hub: Hub) -> None:
+def test_networks_merge_and_the_older_id_survives(hub: Dispatcher) -> None:
     hub.handle(say("https://escortsite.example/ad/1"))
     hub.handle(say("https://otherads.example/p/3", minutes=1))  # joins #1 by text: network A
     with hub.session() as session:
@@ -107,7 +109,7 @@ def test_networks_merge_and_the_older_id_survives(hub: Hub) -> None:
     assert all(n.merged_into in (None, first_network) for n in networks)
 
 
-def test_site_furniture_and_warninglisted_numbers_never_link(hub: Hub) -> None:
+def test_site_furniture_and_warninglisted_numbers_never_link(hub: Dispatcher) -> None:
     assert noise.never_links("phone", "+447400123456") is not None  # libphonenumber's GB example mobile
     hub.handle(say("https://escortsite.example/ad/4"))
     reply = hub.handle(say("https://escortsite.example/ad/5", minutes=3))[0].text
@@ -117,7 +119,7 @@ def test_site_furniture_and_warninglisted_numbers_never_link(hub: Hub) -> None:
         assert {f.network_id for f in session.exec(select(Finding))} == {None}
 
 
-def test_one_phone_in_suspect_ads_for_two_cities_flags_both(hub: Hub) -> None:
+def test_one_phone_in_suspect_ads_for_two_cities_flags_both(hub: Dispatcher) -> None:
     hub.handle(say("https://escortsite.example/ad/1"))
     hub.handle(say("https://escortsite.example/ad/2", minutes=10))
     with hub.session() as session:
@@ -141,11 +143,11 @@ def test_a_value_on_too_many_sites_stops_linking(tmp_path: Path, sqlite_url: str
         )
         for n in range(sites)
     }
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(sqlite_url),
         fetcher=WarcArchive([write_warc(tmp_path / "m.warc.gz", pages)]),
         registry=load_registry(),
-        config=HubConfig(operator_vouches=True),
+        config=HubConfig(),
     )
     replies = [hub.handle(say(url, minutes=n))[0].text for n, url in enumerate(pages)]
     assert "🔗 phone +40722000111 also in #1" in replies[1]

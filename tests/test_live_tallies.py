@@ -21,8 +21,9 @@ from sqlalchemy import Engine, case, distinct, func, text, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from commands.outcomes import outcomes
 from commands.scoring import frozen_standings, standings
@@ -100,7 +101,7 @@ def counted_row_by_row(session: Session) -> dict[str, int]:
     }
 
 
-def assert_consistent(hub: Hub, step: str) -> None:
+def assert_consistent(hub: Dispatcher, step: str) -> None:
     assert rebuilt_rows(hub.engine) == kept(hub), f"kept tallies drifted after {step}"
     with hub.session() as session:
         live = standings(session=session)
@@ -110,7 +111,7 @@ def assert_consistent(hub: Hub, step: str) -> None:
         assert {k: getattr(figures, k) for k in slow} == slow, step
 
 
-def kept(hub: Hub) -> dict[str, list[tuple[Any, ...]]]:
+def kept(hub: Dispatcher) -> dict[str, list[tuple[Any, ...]]]:
     with hub.session() as session:
         return kept_rows(session)
 
@@ -124,9 +125,9 @@ def corpus_links() -> list[str]:
 
 
 @pytest.fixture
-def week(db_url: str) -> Iterator[Hub]:
+def week(db_url: str) -> Iterator[Dispatcher]:
     config = HubConfig(allowed_chats=frozenset({"telegram:thb"}), coordinators=frozenset({COORDINATOR}))
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(db_url),
         fetcher=WarcArchive([DEV_CORPUS / "pages.warc.gz"]),
         registry=load_registry(),
@@ -137,7 +138,7 @@ def week(db_url: str) -> Iterator[Hub]:
 
 
 class Driver:
-    def __init__(self, hub: Hub, seed: int) -> None:
+    def __init__(self, hub: Dispatcher, seed: int) -> None:
         self.hub, self.rng, self.n = hub, random.Random(seed), 0
         for person in PEOPLE:
             self.say(f"/join {person[1]} {person[2]}", person, T0)
@@ -162,7 +163,7 @@ class Driver:
         return self.rng.choice(rows) if rows else None
 
 
-def test_kept_tallies_equal_a_rebuild_through_a_shuffled_week(week: Hub) -> None:
+def test_kept_tallies_equal_a_rebuild_through_a_shuffled_week(week: Dispatcher) -> None:
     links = corpus_links()
     drive = Driver(week, seed=11)
     coordinator = (COORDINATOR, "NL", "Clara")
@@ -201,7 +202,7 @@ def test_kept_tallies_equal_a_rebuild_through_a_shuffled_week(week: Hub) -> None
         )
 
 
-def test_the_frozen_board_keeps_the_scores_of_the_freeze(week: Hub) -> None:
+def test_the_frozen_board_keeps_the_scores_of_the_freeze(week: Dispatcher) -> None:
     links = corpus_links()
     drive = Driver(week, seed=3)
     coordinator = (COORDINATOR, "NL", "Clara")
@@ -223,7 +224,7 @@ def test_the_frozen_board_keeps_the_scores_of_the_freeze(week: Hub) -> None:
         assert all(s.points == 0 for s in frozen_standings(session=session))  # the copy is gone
 
 
-def test_a_rolled_back_change_leaves_the_tallies_and_no_marks(week: Hub) -> None:
+def test_a_rolled_back_change_leaves_the_tallies_and_no_marks(week: Dispatcher) -> None:
     links = corpus_links()
     drive = Driver(week, seed=5)
     drive.say(links[0], PEOPLE[0], T0)
@@ -255,7 +256,7 @@ def test_networks_that_merge_are_counted_once(tmp_path: Path, db_url: str) -> No
     }
     warc = write_warc(tmp_path / "ads.warc.gz", pages)
     config = HubConfig(allowed_chats=frozenset({"telegram:thb"}), coordinators=frozenset({COORDINATOR}))
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(db_url), fetcher=WarcArchive([warc]), registry=load_registry(), config=config
     )
     try:
@@ -282,7 +283,7 @@ def test_hub_db_rebuild_tallies_repairs_kept_rows(
     url = sqlite_url
     engine = make_engine(url)
     config = HubConfig(allowed_chats=frozenset({"telegram:thb"}))
-    hub = Hub(
+    hub = Dispatcher(
         engine=engine,
         fetcher=WarcArchive([DEV_CORPUS / "pages.warc.gz"]),
         registry=load_registry(),

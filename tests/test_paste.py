@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import Session, select
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
@@ -45,7 +46,7 @@ def say(
 
 
 @pytest.fixture
-def hub(tmp_path: Path, sqlite_url: str) -> Hub:
+def hub(tmp_path: Path, sqlite_url: str) -> Dispatcher:
     warc = write_warc(
         tmp_path / "pages.warc.gz",
         {
@@ -62,8 +63,8 @@ def hub(tmp_path: Path, sqlite_url: str) -> Hub:
             "https://photos.example.com/a.jpg": (200, "image/jpeg", b"\xff\xd8\xff", None),
         },
     )
-    config = HubConfig(allowed_chats=frozenset({"telegram:thb"}), operator_vouches=False)
-    hub = Hub(
+    config = HubConfig(allowed_chats=frozenset({"telegram:thb"}))
+    hub = Dispatcher(
         engine=make_engine(sqlite_url), fetcher=WarcArchive([warc]), registry=load_registry(), config=config
     )
     # Participants in live chats register with /join; the console and replay vouch for theirs.
@@ -72,7 +73,7 @@ def hub(tmp_path: Path, sqlite_url: str) -> Hub:
     return hub
 
 
-def row_counts(hub: Hub) -> dict[str, int]:
+def row_counts(hub: Dispatcher) -> dict[str, int]:
     with hub.engine.connect() as conn:
         return {
             t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
@@ -81,7 +82,7 @@ def row_counts(hub: Hub) -> dict[str, int]:
         }
 
 
-def test_second_paste_of_the_same_page_says_who_reported_it_first(hub: Hub) -> None:
+def test_second_paste_of_the_same_page_says_who_reported_it_first(hub: Dispatcher) -> None:
     first = hub.handle(say("check https://www.rozenkamer.nl/ad/1"))[0]
     assert "#1 new" in first.text
     second = hub.handle(
@@ -98,7 +99,7 @@ def test_second_paste_of_the_same_page_says_who_reported_it_first(hub: Hub) -> N
     assert findings[0].reporter_id == "tg:1"
 
 
-def test_a_short_link_is_a_duplicate_of_the_page_it_leads_to(hub: Hub) -> None:
+def test_a_short_link_is_a_duplicate_of_the_page_it_leads_to(hub: Dispatcher) -> None:
     hub.handle(say("https://www.rozenkamer.nl/ad/1"))
     reply = hub.handle(say("https://bit.ly/abc", user="tg:2", name="Mihai", at=T0 + timedelta(minutes=5)))[0]
     assert "#1 already reported by Anna (NL) 5 min ago" in reply.text
@@ -107,13 +108,13 @@ def test_a_short_link_is_a_duplicate_of_the_page_it_leads_to(hub: Hub) -> None:
     assert "#1 already reported" in again.text
 
 
-def test_echoed_urls_are_defanged(hub: Hub) -> None:
+def test_echoed_urls_are_defanged(hub: Dispatcher) -> None:
     reply = hub.handle(say("https://www.rozenkamer.nl/ad/1"))[0]
     assert "https://www.rozenkamer.nl" not in reply.text
     assert "rozenkamer[.]nl" in reply.text
 
 
-def test_page_identifiers_are_stored_but_not_site_furniture(hub: Hub) -> None:
+def test_page_identifiers_are_stored_but_not_site_furniture(hub: Dispatcher) -> None:
     hub.handle(say("https://www.rozenkamer.nl/ad/1"))
     from storage.identifiers import identifiers_by_finding
 
@@ -133,7 +134,7 @@ def test_page_identifiers_are_stored_but_not_site_furniture(hub: Hub) -> None:
         "https://user:pw@example.com/",
     ],
 )
-def test_forbidden_targets_are_refused_with_a_reason_and_no_finding(hub: Hub, link: str) -> None:
+def test_forbidden_targets_are_refused_with_a_reason_and_no_finding(hub: Dispatcher, link: str) -> None:
     reply = hub.handle(say(f"look {link}"))[0]
     assert "not opened" in reply.text
     with hub.session() as session:
@@ -144,7 +145,7 @@ def test_forbidden_targets_are_refused_with_a_reason_and_no_finding(hub: Hub, li
         )
 
 
-def test_a_media_link_is_recorded_without_downloading_it(hub: Hub) -> None:
+def test_a_media_link_is_recorded_without_downloading_it(hub: Dispatcher) -> None:
     reply = hub.handle(say("https://photos.example.com/a.jpg"))[0]
     assert "not a page" in reply.text
     with hub.session() as session:
@@ -152,12 +153,12 @@ def test_a_media_link_is_recorded_without_downloading_it(hub: Hub) -> None:
     assert finding.fetch_outcome == "not_html" and finding.sha256 is None
 
 
-def test_a_page_missing_from_the_archive_is_still_a_finding(hub: Hub) -> None:
+def test_a_page_missing_from_the_archive_is_still_a_finding(hub: Dispatcher) -> None:
     reply = hub.handle(say("https://unknown.example.org/ad/9"))[0]
     assert "#1 new" in reply.text and "not fetched" in reply.text
 
 
-def test_a_redelivered_message_counts_once(hub: Hub) -> None:
+def test_a_redelivered_message_counts_once(hub: Dispatcher) -> None:
     first = hub.handle(say("https://www.rozenkamer.nl/ad/1", key="telegram:thb:77"))
     again = hub.handle(say("https://www.rozenkamer.nl/ad/1", key="telegram:thb:77"))
     assert not first[0].repeat and again[0].repeat
@@ -166,14 +167,14 @@ def test_a_redelivered_message_counts_once(hub: Hub) -> None:
         assert len(session.exec(select(Report)).all()) == 1
 
 
-def test_a_chat_outside_the_operation_writes_nothing(hub: Hub) -> None:
+def test_a_chat_outside_the_operation_writes_nothing(hub: Dispatcher) -> None:
     before = row_counts(hub)
     assert hub.handle(say("https://www.rozenkamer.nl/ad/1", chat="telegram:random-group")) == []
     assert hub.handle(say("/join NL Eve", user="tg:9", chat="telegram:random-group", country=None)) == []
     assert row_counts(hub) == before
 
 
-def test_a_stranger_is_asked_to_join_and_nothing_is_written(hub: Hub) -> None:
+def test_a_stranger_is_asked_to_join_and_nothing_is_written(hub: Dispatcher) -> None:
     before = row_counts(hub)
     reply = hub.handle(say("https://www.rozenkamer.nl/ad/1", user="tg:99", country=None))
     assert "/join" in reply[0].text
@@ -181,7 +182,7 @@ def test_a_stranger_is_asked_to_join_and_nothing_is_written(hub: Hub) -> None:
     assert row_counts(hub) == before
 
 
-def test_counts_show_the_outcome_categories(hub: Hub) -> None:
+def test_counts_show_the_outcome_categories(hub: Dispatcher) -> None:
     hub.handle(say("https://www.rozenkamer.nl/ad/1"))
     reply = hub.handle(say("/counts"))[0]
     for label in (
@@ -197,7 +198,7 @@ def test_counts_show_the_outcome_categories(hub: Hub) -> None:
     assert "platforms checked: 1" in reply.text
 
 
-def test_help_lists_every_command_with_its_docstring(hub: Hub) -> None:
+def test_help_lists_every_command_with_its_docstring(hub: Dispatcher) -> None:
     reply = hub.handle(say("/help"))[0]
     for command in hub.registry.all():
         if not command.coordinator:
@@ -205,14 +206,14 @@ def test_help_lists_every_command_with_its_docstring(hub: Hub) -> None:
     assert "no contact with subjects" in reply.text
 
 
-def test_join_with_bad_arguments_changes_nothing(hub: Hub) -> None:
+def test_join_with_bad_arguments_changes_nothing(hub: Dispatcher) -> None:
     before = row_counts(hub)
     reply = hub.handle(say("/join Netherlands", user="tg:5", country=None))[0]
     assert "Usage" in reply.text
     assert row_counts(hub) == before
 
 
-def test_a_crash_mid_work_keeps_the_submission(hub: Hub, tmp_path: Path) -> None:
+def test_a_crash_mid_work_keeps_the_submission(hub: Dispatcher, tmp_path: Path) -> None:
     class Exploding:
         def fetch(self, url: str) -> object:
             raise RuntimeError("disk on fire")

@@ -27,9 +27,9 @@ from bot.settings import Settings
 from bot.slack.events import action_invocation, command_invocation, message_invocation
 from bot.slack.poster import SlackPoster
 from bot.slack.render import ACTION_PREFIX, fallback_text, with_log_line
-from commands.core.dispatcher import NOT_RECORDED, Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
-from commands.core.seam import Invocation, Reply
+from commands.core.seam import NOT_RECORDED, Invocation, Reply
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ NOT_SERVED = "The hub does not serve this channel; a coordinator can add it to A
 class SlackAdapter:
     """Translates deliveries into hub calls and hub replies into posts."""
 
-    def __init__(self, hub: Hub, poster: SlackPoster, *, workers: int = HUB_WORKERS) -> None:
+    def __init__(self, hub: Dispatcher, poster: SlackPoster, *, workers: int = HUB_WORKERS) -> None:
         self.hub = hub
         self.poster = poster
         self._workers = asyncio.Semaphore(workers)
@@ -123,7 +123,7 @@ class SlackAdapter:
             shared = (
                 message.get("ts")
                 and reply.visibility == "channel"
-                and NOT_RECORDED not in reply.text
+                and not reply.refused
                 and self.hub.registry.get(inv.command or "") is not None
                 and "\n" not in reply.text.strip()
                 and not reply.buttons
@@ -168,7 +168,7 @@ def web_client(settings: Settings) -> AsyncWebClient:
     return client
 
 
-def build_app(hub: Hub, settings: Settings, client: AsyncWebClient) -> tuple[AsyncApp, SlackAdapter]:
+def build_app(hub: Dispatcher, settings: Settings, client: AsyncWebClient) -> tuple[AsyncApp, SlackAdapter]:
     http = settings.slack_mode == "http"
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = AsyncApp(
@@ -191,7 +191,9 @@ def check_settings(settings: Settings) -> None:
         raise ValueError("Slack Socket Mode needs SLACK_APP_TOKEN (xapp-…), or set SLACK_MODE=http")
 
 
-async def serve(hub: Hub, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]) -> None:
+async def serve(
+    hub: Dispatcher, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]
+) -> None:
     """Serve Slack until `stop` is set (runner.py's adapter entry point)."""
     check_settings(settings)
     client = web_client(settings)

@@ -34,12 +34,11 @@ from bot.settings import Settings
 from bot.telegram.poster import PLATFORM, TelegramPoster, send_reply
 from bot.telegram.render import to_html
 from bot.telegram.updates import check_webhook, receive_updates
-from commands.core.dispatcher import NOT_RECORDED, Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
 from commands.core.registry import Registry
 from commands.core.seam import Invocation, Reply
 from commands.wording import short
-from extraction.links import find_links
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ def bot_commands(registry: Registry) -> list[BotCommand]:
 class TelegramAdapter:
     """The update handlers; holds no state but what is in flight."""
 
-    def __init__(self, hub: Hub, *, bot_username: str = "", board: LiveBoard | None = None) -> None:
+    def __init__(self, hub: Dispatcher, *, bot_username: str = "", board: LiveBoard | None = None) -> None:
         self.hub = hub
         self.bot_username = bot_username.lower()
         self.board = board
@@ -129,12 +128,9 @@ class TelegramAdapter:
     async def _answer(self, context: ContextTypes.DEFAULT_TYPE, message: Message, inv: Invocation) -> None:
         bot, chat = context.bot, message.chat.id
         ack: int | None = None
-        links = 0 if inv.command else len(find_links(inv.text))
-        if links:  # the verdict needs page fetches: say at once that it is coming
-            noun = "link" if links == 1 else "links"
-            sent = await bot.send_message(
-                chat, f"👀 checking {links} {noun}…", reply_parameters=ReplyParameters(message.message_id)
-            )
+        coming = self.hub.acknowledgement(inv)
+        if coming:  # the answer takes time (page fetches): say at once that it is coming
+            sent = await bot.send_message(chat, coming, reply_parameters=ReplyParameters(message.message_id))
             ack = sent.message_id
         replies = [reply for reply in await asyncio.to_thread(self.hub.handle, inv) if not reply.repeat]
         if not replies and ack is not None:
@@ -171,7 +167,7 @@ class TelegramAdapter:
         if message is None or user is None or user.is_bot or not text:
             return
         inv = self.invocation(message, user, text)
-        if inv.command is None and self.hub.chat_allowed(inv) and find_links(text):
+        if self.hub.chat_allowed(inv) and self.hub.acknowledgement(inv):  # it would file a second report
             await context.bot.send_message(
                 message.chat.id, EDIT_NOTE, reply_parameters=ReplyParameters(message.message_id)
             )
@@ -200,7 +196,7 @@ class TelegramAdapter:
             return
         reply = fresh[0]
         lines = reply.text.strip().splitlines() or ["done"]
-        if NOT_RECORDED in reply.text:  # a refusal concerns the presser only
+        if reply.refused:  # a refusal concerns the presser only
             await query.answer(short(reply.text.strip(), ANSWER_LIMIT), show_alert=True)
             return
         if len(lines) == 1 and not reply.buttons and reply.image is None and reply.visibility == "channel":
@@ -237,7 +233,9 @@ class TelegramAdapter:
         log.error("handling a Telegram update failed: %r", context.error, exc_info=context.error)
 
 
-async def serve(hub: Hub, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]) -> None:
+async def serve(
+    hub: Dispatcher, settings: Settings, stop: asyncio.Event, posters: dict[str, ChatPoster]
+) -> None:
     """Serve Telegram until `stop` is set (long polling, or webhooks when configured); keep the
     leaderboard pinned in every served chat."""
     check_webhook(settings)

@@ -1,4 +1,12 @@
-"""The hub's use-case entry point: one Invocation in, Replies out, whatever the adapter."""
+"""The dispatcher: one Invocation in, Replies out, whatever the adapter.
+
+Intake → run → done. Every message from a participant in a served chat is first stored as a
+submission in a short transaction of its own, before anything slow happens. Then its handler
+runs — a command, or the message handler (a pasted link) — with a `Context`: slow work (page
+fetches) with no session open, then the one write transaction that stores the handler's
+changes and marks the submission done. A submission left unfinished by a crash or a failure is
+run again at start (`resume`). The dispatcher knows no command and no platform by name.
+"""
 
 from __future__ import annotations
 
@@ -8,59 +16,58 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
-from commands.core.registry import Registry
-from commands.core.seam import Invocation, Reply
+from commands.core.context import AlreadyProcessed, HubConfig, Write
+from commands.core.registry import Command, Registry
+from commands.core.seam import Invocation, Reply, refusal
 from extraction.fetch.fetcher import Fetcher
 from storage import audit, participants, submissions
-from storage.models import Participant, Submission
+from storage.engine import is_contention
+from storage.models import Participant
 
 if TYPE_CHECKING:
     from commands.paste.enrich import Enricher
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class HubConfig:
-    """What commands need to know from settings (commands never read settings themselves)."""
-
-    coordinators: frozenset[str] = frozenset()
-    allowed_chats: frozenset[str] = frozenset()
-    allow_private_targets: bool = False
-    tor_proxy: bool = False
-    timezone: str = "Europe/Amsterdam"
-    max_message_chars: int = 20_000
-    max_links_per_message: int = 20
-    undo_window: timedelta = timedelta(minutes=30)
-    messages_per_minute: int = 30  # per participant, live chats only
-    operator_vouches: bool = False  # replay: the file's chats are allowed, its users registered
-
-
-# Deadlock detected / serialization failure (PostgreSQL), or SQLite's busy writer.
-CONTENTION_SQLSTATES = {"40P01", "40001"}
-
-
-def is_contention(exc: BaseException) -> bool:
-    """A transient conflict between workers: the transaction can be run again as it was."""
-    if not isinstance(exc, OperationalError):
-        return False
-    sqlstate = getattr(exc.orig, "sqlstate", None)
-    return sqlstate in CONTENTION_SQLSTATES or "database is locked" in str(exc.orig)
+T = TypeVar("T")
+ALREADY = "This message is already being processed."
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def retried(work: Callable[[], T]) -> T:
+    """Run a transaction again when the database aborted it for a transient conflict: SQLite's
+    busy writer, a PostgreSQL deadlock or serialization failure. The whole unit reruns."""
+    retrying = Retrying(
+        retry=retry_if_exception(is_contention),
+        stop=stop_after_attempt(8),
+        wait=wait_random_exponential(multiplier=0.05, max=1.0),
+        reraise=True,
+    )
+    for attempt in retrying:
+        with attempt:
+            return work()
+    raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+
+@dataclass(frozen=True, slots=True)
+class _Intake:
+    """What storing a message decided: answer now, run a stranger's open command, or process."""
+
+    answer: list[Reply] | None = None
+    open_command: Command | None = None
+    submission_id: int | None = None
+
+
 @dataclass
-class Hub:
+class Dispatcher:
     engine: Engine
     fetcher: Fetcher
     registry: Registry
@@ -74,31 +81,48 @@ class Hub:
         return Session(self.engine, expire_on_commit=False)
 
     def chat_allowed(self, inv: Invocation) -> bool:
-        if inv.platform == "console" or self.config.operator_vouches:
+        if inv.vouched:
             return True
         if inv.private:
             return True  # checked against registration below: strangers get nothing
         return inv.chat_id in self.config.allowed_chats
 
-    def handle(self, inv: Invocation) -> list[Reply]:
-        """Store the message, then answer it: a command, pasted links, or nothing."""
-        from commands.paste import handler as paste
+    def is_coordinator(self, participant: Participant) -> bool:
+        return participant.role == "coordinator" or participant.id in self.config.coordinators
 
+    def acknowledgement(self, inv: Invocation) -> str | None:
+        """What an adapter shows at once while this message's answer is worked out, or None."""
+        if inv.command:
+            return None
+        handler = self.registry.message_handler_for(inv.text)
+        return handler.acknowledge(inv.text) if handler else None
+
+    def handle(self, inv: Invocation) -> list[Reply]:
+        """Store the message, then answer it: a command, a message handler's answer, or nothing."""
         if not self.chat_allowed(inv):
             return []
+        intake = retried(lambda: self._intake(inv))
+        if intake.answer is not None:
+            return intake.answer
+        if intake.open_command is not None:  # /join, /help for a stranger: nothing is stored first
+            return [intake.open_command.fn(_MessageContext(self, None), inv, None)]
+        assert intake.submission_id is not None
+        reply = self.process(inv, intake.submission_id)
+        return [reply] if reply.text or reply.image else []  # chatter without links gets no answer
+
+    def _intake(self, inv: Invocation) -> _Intake:
         with self.session() as session:
             participant = self._participant(inv, session=session)
             command = self.registry.get(inv.command) if inv.command else None
             if participant is None and not (command and command.open):
-                if inv.command or paste.has_links(inv.text):
-                    return [Reply(f"Please register first: /join <country> [name]. {NOT_RECORDED}")]
-                return []
+                if inv.command or self.acknowledgement(inv):
+                    return _Intake(answer=[refusal("Please register first: /join <country> [name].")])
+                return _Intake(answer=[])
             if participant is None:
-                # /join and /help are answered without storing anything for a stranger.
-                assert command is not None
-                return [command.fn(self, inv, None)]
+                session.commit()
+                return _Intake(open_command=command)
             participants.ensure_chat(inv.chat_id, platform=inv.platform, allowed=True, session=session)
-            flooding = self._flooding(participant.id, session=session)
+            flooding = not inv.vouched and self._flooding(participant.id, session=session)
             submission, first_delivery = submissions.record_submission(
                 message_key=inv.message_key,
                 platform=inv.platform,
@@ -123,136 +147,106 @@ class Hub:
                     session=session,
                 )
             session.commit()  # stored before anything slow happens
-            if (not first_delivery and submission.status != "received") or submission.status == "refused":
-                return [Reply(submission.reply, repeat=not first_delivery)] if submission.reply else []
-        reply = self.process(inv, submission.id or 0)
-        return [reply] if reply.text or reply.image else []  # chat without links gets no answer
+        if (not first_delivery and submission.status != "received") or submission.status == "refused":
+            answer = [Reply(submission.reply, repeat=not first_delivery)] if submission.reply else []
+            return _Intake(answer=answer)
+        return _Intake(submission_id=submission.id)
 
     def process(self, inv: Invocation, submission_id: int) -> Reply:
-        """Run the work of one stored submission and mark it done (or failed, with the reason).
-
-        Two workers updating the same findings can deadlock; the database aborts one of them,
-        whose whole transaction (claim included) is rolled back and simply run again.
-        """
-        retrying = Retrying(
-            retry=retry_if_exception(is_contention),
-            stop=stop_after_attempt(5),
-            wait=wait_random_exponential(multiplier=0.05, max=1.0),
-            reraise=True,
-        )
-        for attempt in retrying:
-            with attempt:
-                return self._process_once(inv, submission_id)
-        raise AssertionError("unreachable: tenacity either returns or re-raises")
-
-    def _process_once(self, inv: Invocation, submission_id: int) -> Reply:
-        from commands.paste import handler as paste
-
-        with self.session() as session, self._claimed(submission_id, session=session) as submission:
-            if submission is None:  # another worker has it, or it is finished already
-                return Reply("This message is already being processed.", repeat=True)
-            participant = session.get(Participant, submission.participant_id)
-            assert participant is not None
-            command = self.registry.get(inv.command) if inv.command else None
+        """Run the handler of one stored submission; it ends done, or failed with the reason."""
+        with self._claimed(submission_id) as ours:
+            if not ours:
+                return Reply(ALREADY, repeat=True)
+            context = _MessageContext(self, submission_id)
             try:
-                if inv.command:
-                    reply = self._run_command(inv, command, participant)
-                else:
-                    reply = paste.handle_paste(self, inv, participant, submission_id, session=session)
+                with self.session() as session:
+                    submission = submissions.get_submission(submission_id, session=session)
+                    if submission.status not in ("received", "failed"):
+                        return Reply(ALREADY, repeat=True)
+                    participant = session.get(Participant, submission.participant_id)
+                assert participant is not None
+                reply = self._run(context, inv, participant)
+                if context.answered is None:  # nothing written: the message is done with its answer
+                    context.record(lambda _session: reply)
+            except AlreadyProcessed:
+                return Reply(ALREADY, repeat=True)
             except Exception as exc:  # the submission is kept; the reporter hears what happened
-                if is_contention(exc):
-                    raise  # rolled back with the session; process() runs it again
                 log.exception("submission %s failed", submission_id)
-                session.rollback()
-                submission = submissions.get_submission(submission_id, session=session)
-                submission.attempts += 1
-                submissions.finish_submission(
-                    submission, status="failed", reply=None, error=repr(exc), at=self.clock(), session=session
-                )
-                session.commit()
+                failure = exc
+                retried(lambda: self._fail(submission_id, failure))
                 return Reply(
                     f"Something failed while processing this message ({exc.__class__.__name__}). "
                     "Your message is kept and will be retried when the hub restarts; "
                     "no need to paste it again.",
                     thread_ref=inv.thread_ref,
                 )
-            submission = submissions.get_submission(submission_id, session=session)
-            submissions.finish_submission(
-                submission, status="done", reply=reply.text, error=None, at=self.clock(), session=session
-            )
-            session.commit()
             return reply
 
-    @contextmanager
-    def _claimed(self, submission_id: int, *, session: Session) -> Iterator[Submission | None]:
-        """Hold the right to process one submission.
+    def _run(self, context: _MessageContext, inv: Invocation, participant: Participant) -> Reply:
+        if inv.command:
+            command = self.registry.get(inv.command)
+            if command is None:
+                return Reply(f"Unknown command /{inv.command}. Try /help.", refused=True)
+            if command.coordinator and not self.is_coordinator(participant):
+                return refusal(f"/{command.name} is for coordinators only.")
+            return command.fn(context, inv, participant)
+        handler = self.registry.message_handler_for(inv.text)
+        return handler.fn(context, inv, participant) if handler else Reply("")
 
-        PostgreSQL: a row lock (FOR UPDATE SKIP LOCKED) for the transaction, so several workers
-        never process one message twice and a killed worker's lock dies with its connection.
-        SQLite (one process): an in-process set of submissions being worked on.
-        """
-        if session.get_bind().dialect.name == "postgresql":
-            yield submissions.claim_for_update(submission_id, session=session)
-            return
+    def _fail(self, submission_id: int, exc: Exception) -> None:
+        with self.session() as session:
+            submission = submissions.get_submission(submission_id, session=session)
+            submission.attempts += 1
+            submissions.finish_submission(
+                submission, status="failed", reply=None, error=repr(exc), at=self.clock(), session=session
+            )
+            session.commit()
+
+    @contextmanager
+    def _claimed(self, submission_id: int) -> Iterator[bool]:
+        """This process works on the submission at most once at a time (a redelivery while it
+        is in work gets "already being processed"). Across processes, the write transaction
+        claims the row (`submissions.claim_for_update`): one worker's answer counts."""
         with self._claims_lock:
             if submission_id in self._claims:
-                yield None
+                yield False
                 return
             self._claims.add(submission_id)
         try:
-            yield submissions.claim_for_update(submission_id, session=session)
+            yield True
         finally:
             with self._claims_lock:
                 self._claims.discard(submission_id)
 
-    def _run_command(self, inv: Invocation, command: object, participant: Participant) -> Reply:
-        from commands.core.registry import Command
-
-        if not isinstance(command, Command):
-            return Reply(f"Unknown command /{inv.command}. Try /help.")
-        if command.coordinator and not self.is_coordinator(participant):
-            return Reply(f"/{command.name} is for coordinators only. {NOT_RECORDED}")
-        return command.fn(self, inv, participant)
-
     def resume(self) -> list[tuple[Invocation, Reply]]:
         """Process submissions a crash or a failure left unfinished, oldest first (run at start)."""
         with self.session() as session:
-            pending = submissions.unfinished_submissions(session=session)
             work = []
-            for submission in pending:
+            for submission in submissions.unfinished_submissions(session=session):
                 participant = session.get(Participant, submission.participant_id)
-                work.append(
-                    (
-                        Invocation(
-                            participant_id=submission.participant_id,
-                            platform=submission.platform,
-                            chat_id=submission.chat_id,
-                            text=submission.text,
-                            ts=submission.ts,
-                            message_key=submission.message_key,
-                            participant_name=participant.name if participant else "",
-                            country=participant.country if participant else None,
-                        ),
-                        submission.id or 0,
-                    )
+                inv = Invocation(
+                    participant_id=submission.participant_id,
+                    platform=submission.platform,
+                    chat_id=submission.chat_id,
+                    text=submission.text,
+                    ts=submission.ts,
+                    message_key=submission.message_key,
+                    participant_name=participant.name if participant else "",
+                    country=participant.country if participant else None,
                 )
+                work.append((inv, submission.id or 0))
         return [(inv, self.process(inv, submission_id)) for inv, submission_id in work]
 
     def _flooding(self, participant_id: str, *, session: Session) -> bool:
-        if self.config.operator_vouches:
-            return False  # a replay feeds a whole week in seconds
         since = self.clock() - timedelta(minutes=1)
         return (
             submissions.received_since(participant_id, since, session=session)
             >= self.config.messages_per_minute
         )
 
-    def is_coordinator(self, participant: Participant) -> bool:
-        return participant.role == "coordinator" or participant.id in self.config.coordinators
-
     def _participant(self, inv: Invocation, *, session: Session) -> Participant | None:
         found = participants.get_participant(inv.participant_id, session=session)
-        if found is None and inv.country and (self.config.operator_vouches or inv.platform == "console"):
+        if found is None and inv.country and inv.vouched:
             found, _ = participants.register_participant(
                 inv.participant_id,
                 platform=inv.platform,
@@ -268,4 +262,57 @@ class Hub:
         return found
 
 
-NOT_RECORDED = "Nothing was recorded."
+@dataclass
+class _MessageContext:
+    """The `Context` of one message (commands.core.context)."""
+
+    dispatcher: Dispatcher
+    submission_id: int | None  # None for a stranger's open command: nothing was stored
+    answered: Reply | None = None
+
+    @property
+    def config(self) -> HubConfig:
+        return self.dispatcher.config
+
+    @property
+    def fetcher(self) -> Fetcher:
+        return self.dispatcher.fetcher
+
+    @property
+    def enricher(self) -> Enricher | None:
+        return self.dispatcher.enricher
+
+    def now(self) -> datetime:
+        return self.dispatcher.clock()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.dispatcher.session() as session:
+            yield session
+
+    def record(self, write: Write) -> Reply:
+        if self.answered is not None:
+            raise RuntimeError("a message has one write transaction: record() was called twice")
+        self.answered = retried(lambda: self._record_once(write))
+        return self.answered
+
+    def _record_once(self, write: Write) -> Reply:
+        with self.dispatcher.session() as session:
+            submission = None
+            if self.submission_id is not None:
+                submission = submissions.claim_for_update(self.submission_id, session=session)
+                if submission is None:  # another worker holds it or finished it
+                    raise AlreadyProcessed(self.submission_id)
+            reply = write(session)
+            if submission is not None:
+                submissions.finish_submission(
+                    submission, status="done", reply=reply.text, error=None, at=self.now(), session=session
+                )
+            session.commit()
+        return reply
+
+    def is_coordinator(self, participant: Participant) -> bool:
+        return self.dispatcher.is_coordinator(participant)
+
+    def commands(self) -> list[Command]:
+        return self.dispatcher.registry.all()

@@ -31,6 +31,10 @@ class Invocation:
     country: str | None = None  # known from the payload (replay lines); None for live chats
     thread_ref: str | None = None  # where to answer (platform message reference)
     private: bool = False  # a one-to-one chat with the bot
+    # The operator vouches for this chat and user (the local console, a replayed file): the chat
+    # counts as allowed, a user whose country is known is registered on their first message, and
+    # no rate limit applies. Adapters of live chats never set it.
+    vouched: bool = False
 
     @property
     def command(self) -> str | None:
@@ -78,3 +82,14 @@ class Reply:
     # A file to upload with the reply (filename, bytes), e.g. an export; adapters send it only
     # where the reply goes, so a private reply's file never reaches the channel.
     attachment: tuple[str, bytes] | None = None
+    # The request was refused (role, usage, state) and nothing was recorded: adapters show it to
+    # the asker only (a pop-up for a button press, an ephemeral message) instead of the channel.
+    refused: bool = False
+
+
+NOT_RECORDED = "Nothing was recorded."
+
+
+def refusal(text: str, *, visibility: Literal["channel", "private"] = "channel") -> Reply:
+    """A refused request: `text` (what was wrong, how to ask) plus "Nothing was recorded."."""
+    return Reply(f"{text} {NOT_RECORDED}", visibility=visibility, refused=True)

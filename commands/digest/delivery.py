@@ -1,17 +1,19 @@
 """Posting one chat's due digest: work out the slot, claim it, build the digest, post, record.
 
 Claims make every (chat, slot, local day) post at most once across processes and restarts
-(bot/scheduler.py explains when this runs).
+(bot/scheduler.py explains when this runs). Adapters post through a `ChatPoster`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from commands.core.dispatcher import Hub
+from sqlmodel import Session
+
 from commands.core.poster import ChatPoster
 from commands.digest.command import Narrative, build_digest, chat_schedule, digest_since
 from commands.digest.schedule import DigestSchedule, SlotRun, due_slots
@@ -24,7 +26,8 @@ log = logging.getLogger(__name__)
 class DigestDelivery:
     """Posts due digests: works out the slot, claims it, builds the digest, posts, records."""
 
-    hub: Hub
+    sessions: Callable[[], Session]  # the store (a dispatcher's `session`)
+    clock: Callable[[], datetime]
     posters: dict[str, ChatPoster]
     default: DigestSchedule
     grace: timedelta
@@ -37,8 +40,8 @@ class DigestDelivery:
 
     async def deliver_due(self, chat_id: str, now: datetime | None = None) -> SlotRun | None:
         """Post the chat's due digest unless it was posted (or claimed) already; the run posted."""
-        now = now or self.hub.clock()
-        schedule = await asyncio.to_thread(chat_schedule, self.hub, chat_id, self.default)
+        now = now or self.clock()
+        schedule = await asyncio.to_thread(chat_schedule, self.sessions, chat_id, self.default)
         run, coalesced = due_slots(schedule, now, self.grace)
         if run is None:
             return None
@@ -48,10 +51,10 @@ class DigestDelivery:
         if not await asyncio.to_thread(self._claim, chat_id, run, coalesced, now):
             return None
         try:
-            since = await asyncio.to_thread(digest_since, self.hub, chat_id, run, schedule)
+            since = await asyncio.to_thread(digest_since, self.sessions, chat_id, run, schedule)
             reply = await asyncio.to_thread(
                 build_digest,
-                self.hub,
+                self.sessions,
                 slot=run.slot,
                 now=now,
                 since=since,
@@ -99,7 +102,7 @@ class DigestDelivery:
         return self.posters[platform]
 
     def _claim(self, chat_id: str, run: SlotRun, coalesced: list[SlotRun], now: datetime) -> bool:
-        with self.hub.session() as session:
+        with self.sessions() as session:
             won = digests.claim_run(chat_id, run.slot, run.local_date.isoformat(), at=now, session=session)
             if won:
                 for old in coalesced:
@@ -108,7 +111,7 @@ class DigestDelivery:
         return won
 
     def _finish(self, chat_id: str, run: SlotRun, status: str) -> None:
-        with self.hub.session() as session:
+        with self.sessions() as session:
             day = run.local_date.isoformat()
-            digests.finish_run(chat_id, run.slot, day, status=status, at=self.hub.clock(), session=session)
+            digests.finish_run(chat_id, run.slot, day, status=status, at=self.clock(), session=session)
             session.commit()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import shlex
 import zipfile
-from typing import TYPE_CHECKING
 
+from sqlmodel import Session
+
+from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply
 from commands.export.filters import FilterError, parse_filter_words
@@ -14,57 +16,59 @@ from commands.export.formats import DOCUMENT_FORMATS, ExportFile, export_files
 from storage import audit
 from storage.models import Participant
 
-if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
-
 USAGE = "<json|csv|misp|stix> [--since 24h] [--network N3] [--country NL] [--suspect-only]"
 EXTENSIONS = {"json": "json", "csv": "csv.zip", "misp": "misp.json", "stix": "stix.json"}
 
 
 @command("export", usage=USAGE, coordinator=True)
-def export(hub: Hub, inv: Invocation, participant: Participant | None) -> Reply:
+def export(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Send yourself the hub's export as a file (json, csv, misp, stix), with optional filters."""
     assert participant is not None
+    coordinator = participant
     try:
         words = shlex.split(inv.args)
     except ValueError:
         words = inv.args.split()
     fmt = words[0].lower() if words else ""
     if fmt == "warc":
-        return _private(
+        return _refused(
             "The evidence WARC is exported where the evidence files are: run "
             "`hub export --format warc --out evidence.warc.gz` on the hub's machine. Nothing was exported."
         )
     if fmt not in DOCUMENT_FORMATS:
-        return _private(f"Usage: /export {USAGE}. Nothing was exported.")
-    with hub.session() as session:
+        return _refused(f"Usage: /export {USAGE}. Nothing was exported.")
+    now = ctx.now()
+
+    def write(session: Session) -> Reply:
         try:
-            only = parse_filter_words(words[1:], now=inv.ts, timezone=hub.config.timezone, session=session)
+            only = parse_filter_words(words[1:], now=inv.ts, timezone=ctx.config.timezone, session=session)
         except FilterError as exc:
-            return _private(f"{exc}. Usage: /export {USAGE}. Nothing was exported.")
-        files = export_files(fmt, session=session, only=only, now=hub.clock())
+            return _refused(f"{exc}. Usage: /export {USAGE}. Nothing was exported.")
+        files = export_files(fmt, session=session, only=only, now=now)
         audit.record(
-            participant.id,
+            coordinator.id,
             "export",
             fmt,
             at=inv.ts,
             detail={"filter": only.describe(), "findings": files[0].records},
             session=session,
         )
-        session.commit()
-    stamp = hub.clock().strftime("%Y%m%d-%H%M")
-    name = f"hub-export-{stamp}.{EXTENSIONS[fmt]}"
-    data = files[0].data if len(files) == 1 else _zip(f"hub-export-{stamp}", files)
-    return Reply(
-        f"Export ({fmt}, {only.describe()}): {files[0].records} findings, {len(data)} bytes — "
-        "attached, sent only to you. It holds victims' and suspects' contacts: keep it inside the operation.",
-        visibility="private",
-        attachment=(name, data),
-    )
+        stamp = now.strftime("%Y%m%d-%H%M")
+        name = f"hub-export-{stamp}.{EXTENSIONS[fmt]}"
+        data = files[0].data if len(files) == 1 else _zip(f"hub-export-{stamp}", files)
+        return Reply(
+            f"Export ({fmt}, {only.describe()}): {files[0].records} findings, {len(data)} bytes — "
+            "attached, sent only to you. It holds victims' and suspects' contacts: keep it inside the "
+            "operation.",
+            visibility="private",
+            attachment=(name, data),
+        )
+
+    return ctx.record(write)
 
 
-def _private(text: str) -> Reply:
-    return Reply(text, visibility="private")
+def _refused(text: str) -> Reply:
+    return Reply(text, visibility="private", refused=True)
 
 
 def _zip(stem: str, files: list[ExportFile]) -> bytes:

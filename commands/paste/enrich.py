@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol
 
 from sqlalchemy import Engine, event
 from sqlmodel import Session
@@ -31,9 +31,6 @@ from extraction.refang import defang
 from prompts.loader import load_prompt
 from storage import enrichments
 
-if TYPE_CHECKING:
-    from commands.core.dispatcher import Hub
-
 log = logging.getLogger(__name__)
 
 EXTRACTION_PROMPT = "finding_extraction"
@@ -41,7 +38,6 @@ NARRATIVE_PROMPT = "digest_narrative"
 # The model's indicators are a second opinion: shown, exported, but weighed below any rule hit.
 LLM_INDICATOR_WEIGHT = 0.25
 _PENDING = "enrichments_after_commit"
-Facts = TypeVar("Facts")
 
 
 class PageReader(Protocol):
@@ -263,28 +259,3 @@ def defanged(text: str) -> str:
     for link in find_links(text, allow_private=True, tor_proxy=True):
         text = text.replace(link.raw, defang(link.url))
     return text
-
-
-def enrich_finding(hub: Hub, request: EnrichmentRequest) -> Reply | None:
-    """Enrich one finding now (synchronously); None when no LLM is configured or nothing to say."""
-    return hub.enricher.enrich(request) if hub.enricher is not None else None
-
-
-def digest_narrative(hub: Hub, facts_text: str) -> str | None:
-    """The digest's optional narrative hook: model text, or None (no LLM, slow, failing)."""
-    return hub.enricher.digest_narrative(facts_text) if hub.enricher is not None else None
-
-
-def digest_narrator(hub: Hub, render: Callable[[Facts], str]) -> Callable[[Facts], str | None] | None:
-    """For the digest's narrative hook (`build_digest(narrative=...)`): the facts as `render`
-    writes them, narrated by the model; None when no LLM is configured."""
-    enricher = hub.enricher
-    if enricher is None:
-        return None
-    return lambda facts: enricher.digest_narrative(render(facts))
-
-
-def narrated_digest(hub: Hub, facts_text: str) -> str:
-    """The digest text with the model's narrative on top when there is one, the template alone otherwise."""
-    narrative = digest_narrative(hub, facts_text)
-    return f"🤖 {narrative}\n\n{facts_text}" if narrative else facts_text

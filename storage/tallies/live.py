@@ -154,9 +154,16 @@ def _before_commit(session: OrmSession) -> None:
     settle(session)  # type: ignore[arg-type]  # any ORM session: settle uses no SQLModel extras
 
 
-event.listen(OrmSession, "after_flush", _collect)
-event.listen(OrmSession, "before_commit", _before_commit)
-event.listen(OrmSession, "after_transaction_end", _forget)
+def install() -> None:
+    """Keep the tallies in every ORM session from now on (idempotent). `storage.engine.make_engine`
+    calls it, so whoever builds an engine writes through the upkeep; importing does nothing."""
+    for name, fn in (
+        ("after_flush", _collect),
+        ("before_commit", _before_commit),
+        ("after_transaction_end", _forget),
+    ):
+        if not event.contains(OrmSession, name, fn):
+            event.listen(OrmSession, name, fn)
 
 
 def _findings_linked_by(identifiers: set[tuple[str, str]], *, session: Session) -> set[int]:

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import col, select
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation, Reply
 from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine, upgrade
@@ -67,15 +68,17 @@ def say(text: str, *, user: str = "tg:1", at: datetime = T0, chat: str = "telegr
     )
 
 
-def ask(hub: Hub, text: str, *, user: str = "tg:1", at: datetime = T0) -> Reply:
+def ask(hub: Dispatcher, text: str, *, user: str = "tg:1", at: datetime = T0) -> Reply:
     replies = hub.handle(say(text, user=user, at=at))
     assert len(replies) == 1, replies
     return replies[0]
 
 
-def build_hub(url: str, warc: Path) -> Hub:
+def build_hub(url: str, warc: Path) -> Dispatcher:
     config = HubConfig(allowed_chats=frozenset({"telegram:thb"}), coordinators=frozenset({COORDINATOR}))
-    return Hub(engine=make_engine(url), fetcher=WarcArchive([warc]), registry=load_registry(), config=config)
+    return Dispatcher(
+        engine=make_engine(url), fetcher=WarcArchive([warc]), registry=load_registry(), config=config
+    )
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def warc(tmp_path: Path) -> Path:
     return write_warc(tmp_path / "pages.warc.gz", PAGES)
 
 
-def joined_hub(url: str, warc: Path) -> Hub:
+def joined_hub(url: str, warc: Path) -> Dispatcher:
     """Anna (NL, tg:1), Mihai (RO, tg:2), Ewa (PL, tg:3) and the coordinator Clara (NL, tg:9)."""
     hub = build_hub(url, warc)
     for user, country, name in (("tg:1", "NL", "Anna"), ("tg:2", "RO", "Mihai"), ("tg:3", "PL", "Ewa")):
@@ -105,7 +108,7 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def hub(migrated_sqlite: Path, tmp_path: Path, warc: Path) -> Iterator[Hub]:
+def hub(migrated_sqlite: Path, tmp_path: Path, warc: Path) -> Iterator[Dispatcher]:
     """The command tests' hub on SQLite (fast); the state changes also run on PostgreSQL below."""
     copy = tmp_path / "hub.db"
     shutil.copyfile(migrated_sqlite, copy)
@@ -115,14 +118,14 @@ def hub(migrated_sqlite: Path, tmp_path: Path, warc: Path) -> Iterator[Hub]:
 
 
 @pytest.fixture
-def hub_both(db_url: str, warc: Path) -> Iterator[Hub]:
+def hub_both(db_url: str, warc: Path) -> Iterator[Dispatcher]:
     """The same hub on SQLite and on PostgreSQL, for the commands that write."""
     hub = joined_hub(db_url, warc)
     yield hub
     hub.engine.dispose()  # pooled connections would block the next test's schema reset
 
 
-def state(hub: Hub) -> dict[str, list[tuple[Any, ...]]]:
+def state(hub: Dispatcher) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table except the message log (every message is stored, commands too)."""
     out = {}
     with hub.engine.connect() as conn:
@@ -134,6 +137,6 @@ def state(hub: Hub) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def audit_actions(hub: Hub) -> list[str]:
+def audit_actions(hub: Dispatcher) -> list[str]:
     with hub.session() as session:
         return list(session.exec(select(AuditEntry.action).order_by(col(AuditEntry.id))))

@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from storage.models import FindingLink, Identifier, Participant
 from tests.commands.conftest import COORDINATOR, URL1, URL2, URL4, ask, audit_actions, state
 
 
-def links(hub: Hub) -> list[tuple[int, int, str]]:
+def links(hub: Dispatcher) -> list[tuple[int, int, str]]:
     with hub.session() as session:
         return sorted(
             (link.finding_a, link.finding_b, link.kind) for link in session.exec(select(FindingLink))
         )
 
 
-def test_an_ignored_phone_links_no_new_findings(hub_both: Hub) -> None:
+def test_an_ignored_phone_links_no_new_findings(hub_both: Dispatcher) -> None:
     hub = hub_both
     ask(hub, URL1)
     ask(hub, URL2, user="tg:2")
@@ -34,7 +34,7 @@ def test_an_ignored_phone_links_no_new_findings(hub_both: Hub) -> None:
     assert audit_actions(hub)[-1] == "identifier.ignored"
 
 
-def test_promote_gives_the_coordinator_role(hub_both: Hub) -> None:
+def test_promote_gives_the_coordinator_role(hub_both: Dispatcher) -> None:
     hub = hub_both
     assert "coordinators only" in ask(hub, "/confirm 1", user="tg:2").text
     reply = ask(hub, "/promote tg:2", user=COORDINATOR)
@@ -46,7 +46,7 @@ def test_promote_gives_the_coordinator_role(hub_both: Hub) -> None:
     assert audit_actions(hub)[-1] == "participant.promoted"
 
 
-def test_announce_posts_to_the_channel(hub: Hub) -> None:
+def test_announce_posts_to_the_channel(hub: Dispatcher) -> None:
     reply = ask(hub, "/announce Day 3: focus on job ads please", user=COORDINATOR)
     assert reply.visibility == "channel" and reply.text == "📣 Clara: Day 3: focus on job ads please"
 
@@ -66,7 +66,9 @@ def test_announce_posts_to_the_channel(hub: Hub) -> None:
         (COORDINATOR, "/announce", "Usage: /announce"),
     ],
 )
-def test_coordination_refusals_change_nothing(hub: Hub, user: str, command: str, expected: str) -> None:
+def test_coordination_refusals_change_nothing(
+    hub: Dispatcher, user: str, command: str, expected: str
+) -> None:
     ask(hub, URL1)
     before = state(hub)
     assert expected in ask(hub, command, user=user).text

@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 
 
 @pytest.fixture(scope="module")
-def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Hub, dict[str, Any]]:
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dispatcher, dict[str, Any]]:
     from tests.conftest import DEV_CORPUS
 
     if not (DEV_CORPUS / "messages.jsonl").is_file():
@@ -30,11 +31,13 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Hub, dict[str, A
     assert main(["replay", messages, "--warc", warc, "--db", db, "--quiet"]) == 0
     assert main(["export", "--format", "json", "--db", db, "--out", str(work / "export.json")]) == 0
     export = json.loads(Path(work / "export.json").read_text())
-    hub = Hub(engine=make_engine(db), fetcher=WarcArchive([]), registry=load_registry(), config=HubConfig())
+    hub = Dispatcher(
+        engine=make_engine(db), fetcher=WarcArchive([]), registry=load_registry(), config=HubConfig()
+    )
     return hub, export
 
 
-def run(hub: Hub, text: str) -> str:
+def run(hub: Dispatcher, text: str) -> str:
     """A command typed by a participant of the corpus (tg:1005) at the console."""
     inv = Invocation(
         participant_id="tg:1005",
@@ -43,11 +46,12 @@ def run(hub: Hub, text: str) -> str:
         text=text,
         ts=datetime.fromisoformat("2025-09-19T20:00:00+02:00"),
         message_key=f"dev-test:{text}",
+        vouched=True,
     )
     return hub.handle(inv)[0].text
 
 
-def test_counts_agree_with_the_export(replayed: tuple[Hub, dict[str, Any]]) -> None:
+def test_counts_agree_with_the_export(replayed: tuple[Dispatcher, dict[str, Any]]) -> None:
     hub, export = replayed
     text = run(hub, "/counts")
     shown = {key.lower().replace(" ", "_"): int(n) for key, n in re.findall(r"• ([A-Za-z ]+): (\d+)", text)}
@@ -56,7 +60,7 @@ def test_counts_agree_with_the_export(replayed: tuple[Hub, dict[str, Any]]) -> N
         assert shown[key] == value, key
 
 
-def test_the_leaderboard_agrees_with_the_export(replayed: tuple[Hub, dict[str, Any]]) -> None:
+def test_the_leaderboard_agrees_with_the_export(replayed: tuple[Dispatcher, dict[str, Any]]) -> None:
     hub, export = replayed
     text = run(hub, "/leaderboard")
     board = re.findall(r"^\S+ (.+) \((\w\w)\) — ([\d.]+) pts", text, re.M)

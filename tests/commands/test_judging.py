@@ -6,26 +6,26 @@ import re
 
 import pytest
 
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.scoring import CONFIRMED_BONUS
 from storage.models import Finding
 from tests.commands.conftest import COORDINATOR, URL1, URL3, ask, audit_actions, state
 
 
-def anna_points(hub: Hub) -> float:
+def anna_points(hub: Dispatcher) -> float:
     match = re.search(r"Anna \(NL\) — ([\d.]+) pts", ask(hub, "/leaderboard", user=COORDINATOR).text)
     assert match
     return float(match.group(1))
 
 
-def judgement(hub: Hub, number: int) -> str | None:
+def judgement(hub: Dispatcher, number: int) -> str | None:
     with hub.session() as session:
         found = session.get(Finding, number)
         assert found is not None
         return found.judgement
 
 
-def test_confirming_adds_the_bonus_and_names_the_reporter(hub: Hub) -> None:
+def test_confirming_adds_the_bonus_and_names_the_reporter(hub: Dispatcher) -> None:
     ask(hub, URL1)
     before = anna_points(hub)
     reply = ask(hub, "/confirm #1", user=COORDINATOR)
@@ -34,7 +34,7 @@ def test_confirming_adds_the_bonus_and_names_the_reporter(hub: Hub) -> None:
     assert judgement(hub, 1) == "confirmed"
 
 
-def test_a_reject_button_without_a_reason_works_and_zeroes_the_points(hub_both: Hub) -> None:
+def test_a_reject_button_without_a_reason_works_and_zeroes_the_points(hub_both: Dispatcher) -> None:
     hub = hub_both
     ask(hub, URL3)
     ask(hub, URL1)
@@ -57,14 +57,14 @@ def test_a_reject_button_without_a_reason_works_and_zeroes_the_points(hub_both: 
         (COORDINATOR, "/confirm 999", "#999 does not exist"),
     ],
 )
-def test_judging_refusals_change_nothing(hub: Hub, user: str, command: str, expected: str) -> None:
+def test_judging_refusals_change_nothing(hub: Dispatcher, user: str, command: str, expected: str) -> None:
     ask(hub, URL1)
     before = state(hub)
     assert expected in ask(hub, command, user=user).text
     assert state(hub) == before
 
 
-def test_judging_twice_the_same_way_changes_nothing(hub: Hub) -> None:
+def test_judging_twice_the_same_way_changes_nothing(hub: Dispatcher) -> None:
     ask(hub, URL1)
     ask(hub, "/confirm 1", user=COORDINATOR)
     before = state(hub)

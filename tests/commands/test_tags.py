@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.tags import platform_domain
 from storage.models import PlatformCheck, Tag
 from tests.commands.conftest import URL1, ask, audit_actions, state
 
 
-def counts(hub: Hub) -> str:
+def counts(hub: Dispatcher) -> str:
     return ask(hub, "/counts", user="tg:3").text
 
 
-def test_tagging_counts_once_per_participant_and_is_audited(hub_both: Hub) -> None:
+def test_tagging_counts_once_per_participant_and_is_audited(hub_both: Dispatcher) -> None:
     hub = hub_both
     ask(hub, URL1)
     reply = ask(hub, "/victim 1 three women, one phone", user="tg:2")
@@ -48,14 +48,14 @@ def test_tagging_counts_once_per_participant_and_is_audited(hub_both: Hub) -> No
         ("/victim 1", "#1 does not exist"),
     ],
 )
-def test_tagging_refusals_change_nothing(hub: Hub, command: str, expected: str) -> None:
+def test_tagging_refusals_change_nothing(hub: Dispatcher, command: str, expected: str) -> None:
     before = state(hub)
     reply = ask(hub, command)
     assert expected in reply.text and "Nothing was recorded" in reply.text
     assert state(hub) == before
 
 
-def test_a_platform_swept_in_vain_counts_as_checked(hub_both: Hub) -> None:
+def test_a_platform_swept_in_vain_counts_as_checked(hub_both: Dispatcher) -> None:
     hub = hub_both
     assert "platforms checked: 0" in counts(hub)
     reply = ask(hub, "/checked kinky[.]nl nothing found")
@@ -76,7 +76,7 @@ def test_a_platform_swept_in_vain_counts_as_checked(hub_both: Hub) -> None:
 
 
 @pytest.mark.parametrize("args", ["", "kinky.nl lots of ads", "not a site!", "??"])
-def test_checked_refusals_change_nothing(hub: Hub, args: str) -> None:
+def test_checked_refusals_change_nothing(hub: Dispatcher, args: str) -> None:
     before = state(hub)
     assert ask(hub, f"/checked {args}").text.startswith("Usage: /checked")
     assert state(hub) == before

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.export.document import export_document
 from commands.outcomes import outcomes
 from commands.scoring import standings
@@ -16,14 +16,14 @@ from storage.recent import recent
 from tests.commands.conftest import T0, URL1, ask, audit_actions, state
 
 
-def owner(hub: Hub, number: int) -> str:
+def owner(hub: Dispatcher, number: int) -> str:
     with hub.session() as session:
         found = session.get(Finding, number)
         assert found is not None
         return found.reporter_id
 
 
-def test_undoing_the_first_report_passes_the_finding_to_the_next_reporter(hub_both: Hub) -> None:
+def test_undoing_the_first_report_passes_the_finding_to_the_next_reporter(hub_both: Dispatcher) -> None:
     hub = hub_both
     ask(hub, URL1, user="tg:1")
     ask(hub, URL1, user="tg:2", at=T0 + timedelta(minutes=3))
@@ -37,7 +37,7 @@ def test_undoing_the_first_report_passes_the_finding_to_the_next_reporter(hub_bo
     assert audit_actions(hub)[-1] == "report.retracted"
 
 
-def test_the_undo_window_is_measured_from_the_report(hub: Hub) -> None:
+def test_the_undo_window_is_measured_from_the_report(hub: Dispatcher) -> None:
     ask(hub, URL1)
     before = state(hub)
     late = ask(hub, "/undo 1", at=T0 + hub.config.undo_window + timedelta(seconds=1))
@@ -53,14 +53,14 @@ def test_the_undo_window_is_measured_from_the_report(hub: Hub) -> None:
         ("tg:1", "/undo last", "Usage: /undo <#N>"),
     ],
 )
-def test_undo_refusals_change_nothing(hub: Hub, user: str, command: str, expected: str) -> None:
+def test_undo_refusals_change_nothing(hub: Dispatcher, user: str, command: str, expected: str) -> None:
     ask(hub, URL1)
     before = state(hub)
     assert expected in ask(hub, command, user=user, at=T0 + timedelta(minutes=1)).text
     assert state(hub) == before
 
 
-def test_a_finding_whose_only_report_is_withdrawn_counts_nowhere(hub_both: Hub) -> None:
+def test_a_finding_whose_only_report_is_withdrawn_counts_nowhere(hub_both: Dispatcher) -> None:
     hub = hub_both
     ask(hub, URL1, user="tg:1")
     before = ask(hub, "/counts", user="tg:2").text

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.lookup import Query, read_query
 from tests.commands.conftest import COORDINATOR, T0, URL1, URL2, URL3, ask, state
 
 
 @pytest.fixture
-def pasted(hub: Hub) -> Hub:
+def pasted(hub: Dispatcher) -> Dispatcher:
     """#1 (Anna) and #2 (Mihai) share a phone: network N1; #3 (Ewa) stands alone, Anna corroborates."""
     ask(hub, URL1, user="tg:1")
     ask(hub, f"same number? {URL2}", user="tg:2", at=T0 + timedelta(minutes=30))
@@ -26,7 +26,7 @@ def pasted(hub: Hub) -> Hub:
     return hub
 
 
-def test_finding_shows_reports_identifiers_and_network(pasted: Hub) -> None:
+def test_finding_shows_reports_identifiers_and_network(pasted: Dispatcher) -> None:
     reply = ask(pasted, "/finding #2", user="tg:3", at=T0 + timedelta(hours=3))
     lines = reply.text.splitlines()
     assert lines[0].startswith("#2 kinky.nl") and "hxxps://www[.]kinky[.]nl/ad/2" in lines[0]
@@ -36,14 +36,14 @@ def test_finding_shows_reports_identifiers_and_network(pasted: Hub) -> None:
     assert "1 more report: Anna (NL)" in ask(pasted, "/finding 3").text
 
 
-def test_mine_lists_own_findings_and_corroborations(pasted: Hub) -> None:
+def test_mine_lists_own_findings_and_corroborations(pasted: Dispatcher) -> None:
     text = ask(pasted, "/mine", user="tg:1", at=T0 + timedelta(hours=3)).text
     own, corroborated = text.split("Corroborated by you")
     assert "#1 rozenkamer.nl" in own and "#3" not in own and "#3 vendelo.es" in corroborated
     assert "no findings yet" in ask(pasted, "/mine", user=COORDINATOR).text
 
 
-def test_network_lists_findings_and_the_links_that_make_it(pasted: Hub) -> None:
+def test_network_lists_findings_and_the_links_that_make_it(pasted: Dispatcher) -> None:
     for typed in ("/network N1", "/network 1", "/network n1"):
         text = ask(pasted, typed).text
         assert text.startswith("Network N1")
@@ -55,7 +55,7 @@ def test_network_lists_findings_and_the_links_that_make_it(pasted: Hub) -> None:
     assert state(pasted) == before
 
 
-def test_lookup_finds_a_phone_however_it_is_written(pasted: Hub) -> None:
+def test_lookup_finds_a_phone_however_it_is_written(pasted: Dispatcher) -> None:
     for typed in ("+31 6 4150 2873", "06-41502873", "wa.me/31641502873", "0031641502873"):
         text = ask(pasted, f"/lookup {typed}", user="tg:3").text  # Ewa is Polish: 06… is not a PL number
         if typed == "06-41502873":
@@ -65,13 +65,13 @@ def test_lookup_finds_a_phone_however_it_is_written(pasted: Hub) -> None:
         assert "#1 rozenkamer.nl" in text and "#2 kinky.nl" in text and "network N1" in text
 
 
-def test_lookup_of_a_url_names_the_finding_and_its_reporter(pasted: Hub) -> None:
+def test_lookup_of_a_url_names_the_finding_and_its_reporter(pasted: Dispatcher) -> None:
     text = ask(pasted, "/lookup hxxp://kinky[.]nl/ad/2/?utm_source=x").text
     assert "is finding #2 (1 report)" in text and "Mihai (RO)" in text
     assert "not reported yet" in ask(pasted, "/lookup https://www.kinky.nl/ad/99").text
 
 
-def test_lookup_refuses_what_it_cannot_read_and_changes_nothing(pasted: Hub) -> None:
+def test_lookup_refuses_what_it_cannot_read_and_changes_nothing(pasted: Dispatcher) -> None:
     before = state(pasted)
     for typed in ("", "hello there", "12"):
         assert "Usage: /lookup" in ask(pasted, f"/lookup {typed}").text
@@ -105,7 +105,7 @@ def test_queries_are_read_as_the_hub_stores_them(
     assert read_query(typed, country) == expected
 
 
-def test_status_shows_mine_and_the_team(pasted: Hub) -> None:
+def test_status_shows_mine_and_the_team(pasted: Dispatcher) -> None:
     text = ask(pasted, "/status", user="tg:1").text
     assert text.startswith("Anna (NL)")
     # Mihai's #2 linked to Anna's #1 through the phone: his link bonus puts him ahead.

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Reply
 from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
@@ -38,11 +39,11 @@ class RecordingPoster:
         return None
 
 
-def make_hub(url: str, tmp_path: Path, *, coordinators: frozenset[str] = frozenset()) -> Hub:
+def make_hub(url: str, tmp_path: Path, *, coordinators: frozenset[str] = frozenset()) -> Dispatcher:
     warc = tmp_path / "empty.warc.gz"
     if not warc.exists():
         write_warc(warc, {})
-    return Hub(
+    return Dispatcher(
         engine=make_engine(url),
         fetcher=WarcArchive([warc]),
         registry=load_registry(),

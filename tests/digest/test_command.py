@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from commands.digest.command import build_digest
 from extraction.fetch.archive import WarcArchive
@@ -37,7 +38,7 @@ def say(line: str, *, user: str = "tg:1", at: datetime = T0) -> Invocation:
 
 
 @pytest.fixture
-def hub(tmp_path: Path, sqlite_url: str) -> Hub:
+def hub(tmp_path: Path, sqlite_url: str) -> Dispatcher:
     warc = write_warc(
         tmp_path / "pages.warc.gz",
         {
@@ -55,7 +56,7 @@ def hub(tmp_path: Path, sqlite_url: str) -> Hub:
     )
     config = HubConfig(allowed_chats=frozenset({CHAT}), coordinators=frozenset({"tg:1"}))
     engine = make_engine(sqlite_url)
-    hub = Hub(engine=engine, fetcher=WarcArchive([warc]), registry=load_registry(), config=config)
+    hub = Dispatcher(engine=engine, fetcher=WarcArchive([warc]), registry=load_registry(), config=config)
     hub.handle(say("/join NL Anna", user="tg:1"))
     hub.handle(say("/join RO Mihai", user="tg:2"))
     hub.handle(say("https://www.rozenkamer.nl/ad/1", user="tg:2", at=T0 + timedelta(minutes=5)))
@@ -63,13 +64,13 @@ def hub(tmp_path: Path, sqlite_url: str) -> Hub:
     return hub
 
 
-def settings_rows(hub: Hub) -> list[tuple[str, ...]]:
+def settings_rows(hub: Dispatcher) -> list[tuple[str, ...]]:
     with hub.engine.connect() as conn:
         rows = conn.execute(text("SELECT chat_id, timezone, morning, evening FROM chat_digest_settings"))
         return [tuple(r) for r in rows]
 
 
-def test_digest_now_answers_with_the_digest_and_its_chart(hub: Hub) -> None:
+def test_digest_now_answers_with_the_digest_and_its_chart(hub: Dispatcher) -> None:
     [reply] = hub.handle(say("/digest now evening", at=T0 + timedelta(hours=1)))
     assert reply.image is not None and reply.image.startswith(b"\x89PNG\r\n\x1a\n")
     assert reply.image_name == "digest-evening.png"
@@ -83,7 +84,7 @@ def test_digest_now_answers_with_the_digest_and_its_chart(hub: Hub) -> None:
     assert "https://" not in reply.text  # URLs are echoed defanged
 
 
-def test_digest_now_without_slot_takes_the_half_of_the_day(hub: Hub) -> None:
+def test_digest_now_without_slot_takes_the_half_of_the_day(hub: Dispatcher) -> None:
     [morning] = hub.handle(say("/digest now", at=T0))
     assert morning.text.startswith("☀️ *Morning digest*")
     assert "Rules of engagement" in morning.text
@@ -92,13 +93,13 @@ def test_digest_now_without_slot_takes_the_half_of_the_day(hub: Hub) -> None:
     assert "Rules of engagement" not in evening.text
 
 
-def test_digest_is_for_coordinators(hub: Hub) -> None:
+def test_digest_is_for_coordinators(hub: Dispatcher) -> None:
     [reply] = hub.handle(say("/digest now", user="tg:2"))
     assert reply.text.startswith("/digest is for coordinators only")
     assert reply.image is None
 
 
-def test_digest_at_sets_this_chats_times(hub: Hub) -> None:
+def test_digest_at_sets_this_chats_times(hub: Dispatcher) -> None:
     [reply] = hub.handle(say("/digest at 07:30 18:00 Europe/Bucharest"))
     assert reply.text == "Digests in this chat at 07:30 and 18:00 (Europe/Bucharest) from now on."
     assert settings_rows(hub) == [(CHAT, "Europe/Bucharest", "07:30", "18:00")]
@@ -122,7 +123,7 @@ def test_digest_at_sets_this_chats_times(hub: Hub) -> None:
         "/digest now noon",
     ],
 )
-def test_bad_arguments_get_usage_and_change_nothing(hub: Hub, line: str) -> None:
+def test_bad_arguments_get_usage_and_change_nothing(hub: Dispatcher, line: str) -> None:
     with hub.session() as session:
         before = digests.all_chat_settings(session=session)
     [reply] = hub.handle(say(line))
@@ -132,10 +133,10 @@ def test_bad_arguments_get_usage_and_change_nothing(hub: Hub, line: str) -> None
     assert settings_rows(hub) == [] and before == {}
 
 
-def test_a_narrative_is_added_when_quick_and_dropped_when_it_fails(hub: Hub) -> None:
+def test_a_narrative_is_added_when_quick_and_dropped_when_it_fails(hub: Dispatcher) -> None:
     now = T0 + timedelta(hours=1)
     told = build_digest(
-        hub,
+        hub.session,
         slot="evening",
         now=now,
         since=None,
@@ -149,11 +150,17 @@ def test_a_narrative_is_added_when_quick_and_dropped_when_it_fails(hub: Hub) -> 
         raise RuntimeError("model unreachable")
 
     plain = build_digest(
-        hub, slot="evening", now=now, since=None, timezone="Europe/Amsterdam", narrative=broken, chart=False
+        hub.session,
+        slot="evening",
+        now=now,
+        since=None,
+        timezone="Europe/Amsterdam",
+        narrative=broken,
+        chart=False,
     )
     assert (
         plain.text
         == build_digest(
-            hub, slot="evening", now=now, since=None, timezone="Europe/Amsterdam", chart=False
+            hub.session, slot="evening", now=now, since=None, timezone="Europe/Amsterdam", chart=False
         ).text
     )

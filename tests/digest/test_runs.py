@@ -63,7 +63,7 @@ def test_racing_deliverers_post_each_slot_once(db_url: str, tmp_path: Path) -> N
     recorders = [{"telegram": RecordingPoster("telegram"), "slack": RecordingPoster("slack")} for _ in hubs]
     schedule = schedule_of("Europe/Amsterdam", "08:00", "19:00")
     deliveries = [
-        DigestDelivery(hub, dict(rec), schedule, timedelta(hours=6), CHATS, chart=False)  # type: ignore[arg-type]
+        DigestDelivery(hub.session, hub.clock, dict(rec), schedule, timedelta(hours=6), CHATS, chart=False)  # type: ignore[arg-type]
         for hub, rec in zip(hubs, recorders, strict=True)
     ]
 

@@ -16,7 +16,7 @@ import time_machine
 from sqlalchemy import text
 
 from bot.scheduler import JOB_TABLE, serve_digests
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from storage import digests
 from tests.digest.conftest import CHATS, RecordingPoster, digest_settings, make_hub
 
@@ -35,7 +35,7 @@ def posts_of(posters: dict[str, RecordingPoster]) -> list[tuple[str, str]]:
 
 
 async def run_scheduler(
-    hubs: list[Hub], posters: list[dict[str, RecordingPoster]], *, until_posts: int, wait_s: float
+    hubs: list[Dispatcher], posters: list[dict[str, RecordingPoster]], *, until_posts: int, wait_s: float
 ) -> None:
     """Start one scheduler per hub, wait until `until_posts` posts arrived (or `wait_s`), stop."""
     stop = asyncio.Event()
@@ -60,7 +60,7 @@ async def run_scheduler(
 Posters = dict[str, RecordingPoster]
 
 
-def at_clock(moment: datetime, hubs: list[Hub], posters: list[Posters], **kw: float) -> None:
+def at_clock(moment: datetime, hubs: list[Dispatcher], posters: list[Posters], **kw: float) -> None:
     with time_machine.travel(moment, tick=True):
         asyncio.run(run_scheduler(hubs, posters, **kw))  # type: ignore[arg-type]
 

@@ -25,7 +25,6 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> str:
         Settings(_env_file=None),  # type: ignore[call-arg]
         warcs=[corpus / "pages.warc.gz"],
         database_url=url,
-        operator_vouches=True,
     )
     with network_blocked():
         summary = replay(hub, corpus / "messages.jsonl", on_reply=lambda inv, reply: None)

@@ -16,8 +16,9 @@ import pytest
 from sqlmodel import select
 from warcio.archiveiterator import ArchiveIterator
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.export.document import export_document
 from commands.export.verify import check_evidence
 from commands.export.warc import write_evidence_warc
@@ -61,11 +62,11 @@ def test_a_fetched_page_becomes_verifiable_evidence(
         resolver=ZoneResolver({"rozenkamer.nl": ["127.0.0.1"]}),
         evidence=EvidenceWarc(log),
     )
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(sqlite_url),
         fetcher=fetcher,
         registry=load_registry(),
-        config=HubConfig(operator_vouches=True),
+        config=HubConfig(),
     )
     hub.handle(say(f"https://x.test http://rozenkamer.nl:{site.port}/ad/7", "tg:nl", T0))
     assert [r.path for r in site.served] == ["/ad/7"]

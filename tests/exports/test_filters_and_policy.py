@@ -16,8 +16,9 @@ from pymisp import MISPEvent
 from sqlalchemy import update
 from sqlmodel import func, select
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from commands.export.csv import spreadsheet_safe
 from commands.export.filters import ExportFilter, FilterError, parse_filter_words
@@ -43,6 +44,7 @@ def say(text: str, user: str, at: datetime, country: str = "NL") -> Invocation:
         message_key=f"e{next(_keys)}",
         participant_name=user,
         country=country,
+        vouched=True,
     )
 
 
@@ -66,12 +68,12 @@ def pages(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def hub(db_url: str, pages: Path) -> Hub:
-    hub = Hub(
+def hub(db_url: str, pages: Path) -> Dispatcher:
+    hub = Dispatcher(
         engine=make_engine(db_url),
         fetcher=WarcArchive([pages]),
         registry=load_registry(),
-        config=HubConfig(coordinators=frozenset({"tg:boss"}), operator_vouches=True),
+        config=HubConfig(coordinators=frozenset({"tg:boss"})),
     )
     hub.handle(say("https://rozenkamer.nl/ad/1", "tg:nl", T0))
     hub.handle(say("https://kinky.nl/ad/2", "tg:nl", T0 + timedelta(days=1)))
@@ -87,13 +89,13 @@ def hub(db_url: str, pages: Path) -> Hub:
     return hub
 
 
-def suppressed_id(hub: Hub) -> int:
+def suppressed_id(hub: Dispatcher) -> int:
     with hub.session() as session:
         return session.exec(select(Finding.id).where(Finding.suppressed == "csam")).one() or 0
 
 
 def test_suppressed_findings_carry_nothing_of_the_page_in_any_format(
-    hub: Hub, pages: Path, tmp_path: Path
+    hub: Dispatcher, pages: Path, tmp_path: Path
 ) -> None:
     stopped = suppressed_id(hub)
     with hub.session() as session:
@@ -114,7 +116,7 @@ def test_suppressed_findings_carry_nothing_of_the_page_in_any_format(
     assert b"Lena" not in gzip.decompress((tmp_path / "e.warc.gz").read_bytes())
 
 
-def test_filters_pick_findings(hub: Hub) -> None:
+def test_filters_pick_findings(hub: Dispatcher) -> None:
     def ids(only: ExportFilter) -> list[int]:
         with hub.session() as session:
             return [
@@ -136,7 +138,7 @@ def test_filters_pick_findings(hub: Hub) -> None:
     assert set(ids(ExportFilter(suspect_only=True))) == suspects
 
 
-def test_filter_words_reject_what_they_cannot_read(hub: Hub) -> None:
+def test_filter_words_reject_what_they_cannot_read(hub: Dispatcher) -> None:
     with hub.session() as session:
         for words in (
             ["--since", "yesterday"],
@@ -152,7 +154,7 @@ def test_filter_words_reject_what_they_cannot_read(hub: Hub) -> None:
     assert parsed == ExportFilter(since=T0 - timedelta(hours=24), suspect_only=True)
 
 
-def test_export_command_sends_the_file_privately_to_coordinators_only(hub: Hub) -> None:
+def test_export_command_sends_the_file_privately_to_coordinators_only(hub: Dispatcher) -> None:
     [refused] = hub.handle(say("/export json", "tg:nl", T0 + timedelta(days=3)))
     assert refused.attachment is None and "coordinators only" in refused.text
     [reply] = hub.handle(say("/export csv --country NL", "tg:boss", T0 + timedelta(days=3), country="BE"))
@@ -173,7 +175,7 @@ def test_export_command_sends_the_file_privately_to_coordinators_only(hub: Hub) 
     stix2.parse(stix.attachment[1].decode(), allow_custom=True)
 
 
-def test_a_bad_export_request_says_how_and_exports_nothing(hub: Hub) -> None:
+def test_a_bad_export_request_says_how_and_exports_nothing(hub: Dispatcher) -> None:
     with hub.session() as session:
         before = session.exec(
             select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "export")

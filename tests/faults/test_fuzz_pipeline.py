@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import func, select
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine, upgrade
@@ -66,7 +67,7 @@ messages = st.lists(st.one_of(fragments, st.text(max_size=40)), min_size=1, max_
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Dispatcher:
     work = tmp_path_factory.mktemp("fuzz")
     warc = write_warc(
         work / "p.warc.gz",
@@ -77,11 +78,11 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
     )
     engine = make_engine(f"sqlite:///{work / 'fuzz.db'}")
     upgrade(engine)
-    return Hub(
+    return Dispatcher(
         engine=engine,
         fetcher=WarcArchive([warc]),
         registry=load_registry(),
-        config=HubConfig(operator_vouches=True),
+        config=HubConfig(),
     )
 
 
@@ -91,7 +92,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Hub:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(text=messages)
-def test_every_message_is_answered_or_refused_and_stored(hub: Hub, text: str) -> None:
+def test_every_message_is_answered_or_refused_and_stored(hub: Dispatcher, text: str) -> None:
     key = f"fuzz-{next(_keys)}"
     inv = Invocation(
         participant_id="tg:fuzz",
@@ -102,6 +103,7 @@ def test_every_message_is_answered_or_refused_and_stored(hub: Hub, text: str) ->
         message_key=key,
         participant_name="Fuzz",
         country="NL",
+        vouched=True,
     )
     replies = hub.handle(inv)  # must not raise
     with hub.session() as session:

@@ -12,8 +12,9 @@ from sqlmodel import select
 
 from bot.logsafe import RedactSecrets, configure_logging
 from bot.settings import Settings
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from extraction.fetch.archive import WarcArchive
 from extraction.unicode_safety import clean_text
@@ -38,7 +39,7 @@ def say(text: str, user: str = "tg:1") -> Invocation:
 
 
 @pytest.fixture
-def hub(tmp_path: Path, sqlite_url: str) -> Hub:
+def hub(tmp_path: Path, sqlite_url: str) -> Dispatcher:
     warc = write_warc(
         tmp_path / "p.warc.gz", {"https://example.nl/ad/1": (200, "text/html", html("hello"), None)}
     )
@@ -48,14 +49,14 @@ def hub(tmp_path: Path, sqlite_url: str) -> Hub:
         max_links_per_message=3,
         max_message_chars=500,
     )
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(sqlite_url), fetcher=WarcArchive([warc]), registry=load_registry(), config=config
     )
     hub.handle(say("/join NL Anna"))
     return hub
 
 
-def test_a_flooding_participant_is_told_to_slow_down_and_the_message_is_kept(hub: Hub) -> None:
+def test_a_flooding_participant_is_told_to_slow_down_and_the_message_is_kept(hub: Dispatcher) -> None:
     for n in range(5):
         assert hub.handle(say(f"note {n}")) == []  # chat without links: stored, no answer
     last = hub.handle(say("note 5"))[0]
@@ -65,7 +66,7 @@ def test_a_flooding_participant_is_told_to_slow_down_and_the_message_is_kept(hub
     assert kept.status == "refused" and kept.error == "rate limited"
 
 
-def test_only_the_first_links_are_processed_and_the_reply_says_so(hub: Hub) -> None:
+def test_only_the_first_links_are_processed_and_the_reply_says_so(hub: Dispatcher) -> None:
     text = " ".join(f"https://example.nl/ad/{n}" for n in range(1, 6))
     reply = hub.handle(say(text))[0]
     assert "Only the first 3 links were processed" in reply.text
@@ -73,7 +74,7 @@ def test_only_the_first_links_are_processed_and_the_reply_says_so(hub: Hub) -> N
         assert len(session.exec(select(Finding)).all()) == 3
 
 
-def test_a_very_long_message_is_checked_up_to_the_limit(hub: Hub) -> None:
+def test_a_very_long_message_is_checked_up_to_the_limit(hub: Dispatcher) -> None:
     reply = hub.handle(say("x" * 2_000 + " https://example.nl/ad/1"))[0]
     assert "Only the first 500 characters were checked" in reply.text
 
@@ -96,7 +97,7 @@ def test_bidi_overrides_and_invisible_characters_are_removed_and_named(
     assert (cleaned.note is None) == (bidi + invisible == 0)
 
 
-def test_a_zero_width_split_link_is_still_deconflicted(hub: Hub) -> None:
+def test_a_zero_width_split_link_is_still_deconflicted(hub: Dispatcher) -> None:
     hub.handle(say("https://example.nl/ad/1"))
     reply = hub.handle(say("https://exa\u200bmple.nl/ad/1"))[0]
     assert "#1 already reported" in reply.text and "invisible" in reply.text

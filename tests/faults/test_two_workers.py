@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from commands.core.dispatcher import is_contention
-from storage.engine import upgrade
+from storage.engine import is_contention, upgrade
 from tests.conftest import DEV_CORPUS, REPO, _reset_pg
 
 HUB = [sys.executable, "-m", "bot.cli"]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig, utc_now
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher, utc_now
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from commands.paste.enrich import Enricher
 from extraction.fetch.archive import WarcArchive
@@ -27,7 +28,7 @@ AD_TEXT = (
 T0 = datetime(2025, 9, 15, 9, 0, tzinfo=UTC)
 _keys = count()
 
-HubFactory = Callable[..., Hub]
+HubFactory = Callable[..., Dispatcher]
 
 
 def say(text: str, *, key: str | None = None) -> Invocation:
@@ -40,6 +41,7 @@ def say(text: str, *, key: str | None = None) -> Invocation:
         message_key=key or f"llm-{next(_keys)}",
         participant_name="Anna",
         country="NL",
+        vouched=True,
     )
 
 
@@ -71,18 +73,18 @@ def warc(tmp_path: Path) -> Path:
     return write_warc(tmp_path / "pages.warc.gz", {AD_URL: (200, "text/html; charset=utf-8", page, None)})
 
 
-def _factory(url: str, warc: Path, built: list[Hub]) -> HubFactory:
-    def build(fake: FakeOpenAI | None, *, timeout_s: float = 5.0, redact: bool = True) -> Hub:
+def _factory(url: str, warc: Path, built: list[Dispatcher]) -> HubFactory:
+    def build(fake: FakeOpenAI | None, *, timeout_s: float = 5.0, redact: bool = True) -> Dispatcher:
         engine = make_engine(url)
         enricher = None
         if fake is not None:
             llm = ChatLlm(LlmConfig(model="openai:test-model", base_url=fake.url, timeout_s=timeout_s))
             enricher = Enricher(engine, llm, clock=utc_now, redact_identifiers=redact)
-        hub = Hub(
+        hub = Dispatcher(
             engine=engine,
             fetcher=WarcArchive([warc]),
             registry=load_registry(),
-            config=HubConfig(operator_vouches=True),
+            config=HubConfig(),
             enricher=enricher,
         )
         built.append(hub)
@@ -91,7 +93,7 @@ def _factory(url: str, warc: Path, built: list[Hub]) -> HubFactory:
     return build
 
 
-def _close(built: list[Hub]) -> None:
+def _close(built: list[Dispatcher]) -> None:
     for hub in built:
         if hub.enricher is not None:
             hub.enricher.close()
@@ -101,7 +103,7 @@ def _close(built: list[Hub]) -> None:
 @pytest.fixture
 def make_hub(sqlite_url: str, warc: Path) -> Iterator[HubFactory]:
     """Hubs on one SQLite database (behaviour that does not depend on the back end)."""
-    built: list[Hub] = []
+    built: list[Dispatcher] = []
     yield _factory(sqlite_url, warc, built)
     _close(built)
 
@@ -109,6 +111,6 @@ def make_hub(sqlite_url: str, warc: Path) -> Iterator[HubFactory]:
 @pytest.fixture
 def make_hub_on(db_url: str, warc: Path) -> Iterator[HubFactory]:
     """Hubs on SQLite and on PostgreSQL: what is stored, and how, must hold on both."""
-    built: list[Hub] = []
+    built: list[Dispatcher] = []
     yield _factory(db_url, warc, built)
     _close(built)

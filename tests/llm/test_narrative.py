@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from commands.paste.enrich import digest_narrative, digest_narrator, narrated_digest
+from commands.digest.narrative import digest_narrative, digest_narrator, narrated_digest
 from tests.llm.conftest import AD_URL, HubFactory, say
 from tests.llm.fake_openai import FakeOpenAI
 
@@ -18,7 +18,7 @@ def test_the_narrative_comes_from_the_model_and_identifiers_are_masked(
 ) -> None:
     fake.text = "Twelve findings; three new networks. Look at [phone 1] on https://example.nl/x first."
     hub = make_hub(fake)
-    narrative = digest_narrative(hub, FACTS)
+    narrative = digest_narrative(hub.enricher, FACTS)
     assert (
         narrative
         == "Twelve findings; three new networks. Look at +31 6 1234 5678 on hxxps://example[.]nl/x first."
@@ -26,7 +26,7 @@ def test_the_narrative_comes_from_the_model_and_identifiers_are_masked(
     assert "response_format" not in fake.requests[0]  # free text, not structured output
     sent = fake.sent_text()
     assert "12 findings, 3 new networks" in sent and "[phone 1]" in sent and "1234 5678" not in sent
-    assert narrated_digest(hub, FACTS).startswith("🤖 Twelve findings")
+    assert narrated_digest(hub.enricher, FACTS).startswith("🤖 Twelve findings")
 
 
 @pytest.mark.parametrize("status", [500, 404])
@@ -35,15 +35,15 @@ def test_without_an_answer_the_digest_is_the_template(
 ) -> None:
     fake.status = status
     hub = make_hub(fake)
-    assert digest_narrative(hub, FACTS) is None
+    assert digest_narrative(hub.enricher, FACTS) is None
     assert len(fake.requests) == 1  # asked once, no retry
-    assert narrated_digest(hub, FACTS) == FACTS
+    assert narrated_digest(hub.enricher, FACTS) == FACTS
 
 
 def test_without_an_llm_nothing_is_asked(make_hub: HubFactory) -> None:
     hub = make_hub(None)
-    assert digest_narrative(hub, FACTS) is None and narrated_digest(hub, FACTS) == FACTS
-    assert digest_narrator(hub, str) is None
+    assert digest_narrative(hub.enricher, FACTS) is None and narrated_digest(hub.enricher, FACTS) == FACTS
+    assert digest_narrator(hub.enricher, str) is None
 
 
 def test_the_digest_uses_the_narrative_through_its_hook(make_hub: HubFactory, fake: FakeOpenAI) -> None:
@@ -56,7 +56,7 @@ def test_the_digest_uses_the_narrative_through_its_hook(make_hub: HubFactory, fa
 
     def build(narrative: object) -> str:
         reply = digest.build_digest(
-            hub,
+            hub.session,
             slot="evening",
             now=now,
             since=None,
@@ -68,8 +68,8 @@ def test_the_digest_uses_the_narrative_through_its_hook(make_hub: HubFactory, fa
 
     template = build(None)
     fake.text = "One new escort ad today; nothing links it to earlier findings yet."
-    assert fake.text in build(digest_narrator(hub, render))
+    assert fake.text in build(digest_narrator(hub.enricher, render))
     # What went to the model is the digest's own text, as the template renders it.
     assert template.splitlines()[0] in fake.sent_text() and template.splitlines()[-1] in fake.sent_text()
     fake.status = 500
-    assert build(digest_narrator(hub, render)) == template
+    assert build(digest_narrator(hub.enricher, render)) == template

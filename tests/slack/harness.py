@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.settings import Settings
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
 
 SIGNING_SECRET = "test-signing-secret-3f9a"
@@ -136,7 +136,7 @@ class SlackSide:
 
 @contextmanager
 def running_adapter(
-    hub: Hub, settings: Settings, ready: Callable[[list[BaseException]], None] | None = None
+    hub: Dispatcher, settings: Settings, ready: Callable[[list[BaseException]], None] | None = None
 ) -> Iterator[SlackSide]:
     """`bot.slack.adapter.serve` in a thread; leaving the block sets `stop` and waits for the drain, so
     everything acknowledged has finished when the test asserts. `ready` waits until the adapter

@@ -12,8 +12,9 @@ from sqlalchemy import inspect, text
 from sqlmodel import select
 
 from bot.settings import Settings
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Invocation
 from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 from storage.engine import make_engine
@@ -50,8 +51,8 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def hub(db_url: str) -> Hub:
-    return Hub(
+def hub(db_url: str) -> Dispatcher:
+    return Dispatcher(
         engine=make_engine(db_url),
         fetcher=NetworkFetcher(FetchPolicy(allow_private=True, timeout_s=30)),
         registry=load_registry(),
@@ -74,7 +75,7 @@ def settings(fake: FakeSlack) -> Settings:
     )
 
 
-def row_counts(hub: Hub) -> dict[str, int]:
+def row_counts(hub: Dispatcher) -> dict[str, int]:
     """Rows per table, leaving out the live leaderboard's own bookkeeping (it runs on its own)."""
     with hub.engine.connect() as conn:
         return {
@@ -109,7 +110,7 @@ def buttons_of(blocks: list[dict[str, object]]) -> list[dict[str, object]]:
 
 
 def test_a_channel_paste_gets_a_threaded_block_kit_verdict_with_unfurls_off(
-    hub: Hub, fake: FakeSlack, pages: PageServer
+    hub: Dispatcher, fake: FakeSlack, pages: PageServer
 ) -> None:
     with running_adapter(hub, settings(fake)) as slack:
         join(slack, fake, "UANNA", "NL Anna")
@@ -141,7 +142,7 @@ def test_a_channel_paste_gets_a_threaded_block_kit_verdict_with_unfurls_off(
 
 
 def test_a_page_first_reported_on_telegram_is_a_duplicate_when_pasted_in_slack(
-    hub: Hub, fake: FakeSlack, pages: PageServer
+    hub: Dispatcher, fake: FakeSlack, pages: PageServer
 ) -> None:
     two_hours_ago = datetime.now(UTC) - timedelta(hours=2, minutes=1)
 
@@ -162,7 +163,7 @@ def test_a_page_first_reported_on_telegram_is_a_duplicate_when_pasted_in_slack(
 
 
 def test_slash_status_is_acknowledged_before_its_work_finishes_even_while_a_fetch_hangs(
-    hub: Hub, fake: FakeSlack, pages: PageServer
+    hub: Dispatcher, fake: FakeSlack, pages: PageServer
 ) -> None:
     with running_adapter(hub, settings(fake)) as slack:
         join(slack, fake, "UANNA", "NL Anna")
@@ -185,7 +186,7 @@ def test_slash_status_is_acknowledged_before_its_work_finishes_even_while_a_fetc
 
 @pytest.mark.skipif(load_registry().get("victim") is None, reason="/victim not registered yet")
 def test_a_button_press_tags_the_finding_and_updates_the_message(
-    hub: Hub, fake: FakeSlack, pages: PageServer
+    hub: Dispatcher, fake: FakeSlack, pages: PageServer
 ) -> None:
     with running_adapter(hub, settings(fake)) as slack:
         join(slack, fake, "UANNA", "NL Anna")
@@ -207,7 +208,7 @@ def test_a_button_press_tags_the_finding_and_updates_the_message(
 
 
 def test_a_refused_button_press_is_answered_to_the_presser_only(
-    hub: Hub, fake: FakeSlack, pages: PageServer
+    hub: Dispatcher, fake: FakeSlack, pages: PageServer
 ) -> None:
     with running_adapter(hub, settings(fake)) as slack:
         join(slack, fake, "UANNA", "NL Anna")
@@ -224,7 +225,7 @@ def test_a_refused_button_press_is_answered_to_the_presser_only(
 
 
 def test_a_retried_event_counts_once_even_while_the_first_delivery_is_still_working(
-    hub: Hub, fake: FakeSlack, pages: PageServer
+    hub: Dispatcher, fake: FakeSlack, pages: PageServer
 ) -> None:
     with running_adapter(hub, settings(fake)) as slack:
         join(slack, fake, "UANNA", "NL Anna")
@@ -245,7 +246,9 @@ def test_a_retried_event_counts_once_even_while_the_first_delivery_is_still_work
         assert len(session.exec(select(Report)).all()) == 1
 
 
-def test_a_request_with_a_bad_signature_is_refused_and_changes_nothing(hub: Hub, fake: FakeSlack) -> None:
+def test_a_request_with_a_bad_signature_is_refused_and_changes_nothing(
+    hub: Dispatcher, fake: FakeSlack
+) -> None:
     before = row_counts(hub)
     with running_adapter(hub, settings(fake)) as slack:
         body = b'{"type":"event_callback","event_id":"EvBAD","event":{"type":"message"}}'
@@ -266,7 +269,7 @@ def test_a_request_with_a_bad_signature_is_refused_and_changes_nothing(hub: Hub,
 
 
 def test_a_channel_that_is_not_allow_listed_gets_nothing_written(
-    hub: Hub, fake: FakeSlack, pages: PageServer
+    hub: Dispatcher, fake: FakeSlack, pages: PageServer
 ) -> None:
     with running_adapter(hub, settings(fake)) as slack:
         join(slack, fake, "UANNA", "NL Anna")

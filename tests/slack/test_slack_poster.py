@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.board import LiveBoard
 from bot.slack.poster import SlackPoster, slack_id
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from commands.core.seam import Button, Reply
 from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 from storage.engine import make_engine
@@ -48,7 +48,7 @@ def test_an_image_reply_is_uploaded_with_files_upload_v2(fake: FakeSlack) -> Non
 def test_the_live_board_is_posted_pinned_then_edited_and_reposted_when_deleted(
     fake: FakeSlack, sqlite_url: str
 ) -> None:
-    hub = Hub(make_engine(sqlite_url), NetworkFetcher(FetchPolicy()), load_registry())
+    hub = Dispatcher(make_engine(sqlite_url), NetworkFetcher(FetchPolicy()), load_registry())
     texts = ["🏆 Leaderboard — Anna 10"]
     board = LiveBoard(
         hub, poster_for(fake), ["slack:CTHB01"], board_text=lambda _: Reply(texts[-1]), min_interval_s=0

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.settings import Settings
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
 from extraction.fetch.fetcher import FetchPolicy, NetworkFetcher
 from storage.engine import make_engine
 from tests.slack.fake_api import FakeSlack
@@ -47,7 +48,7 @@ def socket_settings(fake: FakeSlack) -> Settings:
 def test_socket_mode_acknowledges_envelopes_and_answers_a_command_and_a_paste(
     sqlite_url: str, fake: FakeSlack, pages: PageServer
 ) -> None:
-    hub = Hub(
+    hub = Dispatcher(
         engine=make_engine(sqlite_url),
         fetcher=NetworkFetcher(FetchPolicy(allow_private=True, timeout_s=30)),
         registry=load_registry(),

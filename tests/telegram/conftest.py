@@ -12,9 +12,10 @@ from sqlalchemy import inspect, text
 
 from bot.settings import Settings
 from bot.telegram.adapter import serve
-from commands.core.catalog import load_registry
-from commands.core.dispatcher import Hub, HubConfig
+from commands.core.context import HubConfig
+from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
+from commands.core.registry import load_registry
 from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from tests.telegram.fake_bot_api import FakeBotApi, user
@@ -34,7 +35,7 @@ def fake() -> Iterator[FakeBotApi]:
         yield api
 
 
-def make_hub(database_url: str, tmp_path: Path) -> Hub:
+def make_hub(database_url: str, tmp_path: Path) -> Dispatcher:
     warc = write_warc(
         tmp_path / "pages.warc.gz",
         {
@@ -46,7 +47,7 @@ def make_hub(database_url: str, tmp_path: Path) -> Hub:
             )
         },
     )
-    return Hub(
+    return Dispatcher(
         engine=make_engine(database_url),
         fetcher=WarcArchive([warc]),
         registry=load_registry(),
@@ -57,7 +58,7 @@ def make_hub(database_url: str, tmp_path: Path) -> Hub:
 
 
 @pytest.fixture
-def hub(sqlite_url: str, tmp_path: Path) -> Hub:
+def hub(sqlite_url: str, tmp_path: Path) -> Dispatcher:
     return make_hub(sqlite_url, tmp_path)
 
 
@@ -66,7 +67,7 @@ def settings_for(api: FakeBotApi) -> Settings:
 
 
 @asynccontextmanager
-async def serving(hub: Hub, api: FakeBotApi) -> AsyncIterator[dict[str, ChatPoster]]:
+async def serving(hub: Dispatcher, api: FakeBotApi) -> AsyncIterator[dict[str, ChatPoster]]:
     """The adapter's real `serve`, polling the fake, until the block ends."""
     stop = asyncio.Event()
     posters: dict[str, ChatPoster] = {}
@@ -88,7 +89,7 @@ async def until(api: FakeBotApi, method: str, where: object = None, *, n: int = 
     return await asyncio.to_thread(api.wait_for, method, where, n=n)  # type: ignore[arg-type]
 
 
-def row_counts(hub: Hub) -> dict[str, int]:
+def row_counts(hub: Dispatcher) -> dict[str, int]:
     with hub.engine.connect() as conn:
         return {
             t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import select
 
 from bot.telegram.adapter import EDIT_NOTE, STALE_BUTTON
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from storage.models import Report, Submission, Tag
 from tests.telegram.conftest import AD, ANNA, COORD, GROUP, MIHAI, OTHER_GROUP, row_counts, serving, until
 from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html
@@ -45,7 +45,7 @@ async def paste(api: FakeBotApi, who: dict[str, Any], text: str, words: str) -> 
     return ack, verdict
 
 
-def test_a_pasted_link_gets_a_threaded_verdict_with_previews_off(hub: Hub, fake: FakeBotApi) -> None:
+def test_a_pasted_link_gets_a_threaded_verdict_with_previews_off(hub: Dispatcher, fake: FakeBotApi) -> None:
     async def scenario() -> tuple[Call, Call]:
         async with serving(hub, fake):
             await join(fake, ANNA, "/join NL Anna")
@@ -66,7 +66,7 @@ def test_a_pasted_link_gets_a_threaded_verdict_with_previews_off(hub: Hub, fake:
     assert board.params["chat_id"] == GROUP and pin.params["disable_notification"] is True
 
 
-def test_a_second_paste_of_the_page_says_who_reported_it_first(hub: Hub, fake: FakeBotApi) -> None:
+def test_a_second_paste_of_the_page_says_who_reported_it_first(hub: Dispatcher, fake: FakeBotApi) -> None:
     async def scenario() -> Call:
         async with serving(hub, fake):
             await join(fake, ANNA, "/join NL Anna")
@@ -79,7 +79,7 @@ def test_a_second_paste_of_the_page_says_who_reported_it_first(hub: Hub, fake: F
     assert "reply_markup" not in duplicate.params  # nothing new to tag: no buttons
 
 
-def test_the_command_menu_is_published_and_a_menu_command_answers(hub: Hub, fake: FakeBotApi) -> None:
+def test_the_command_menu_is_published_and_a_menu_command_answers(hub: Dispatcher, fake: FakeBotApi) -> None:
     async def scenario() -> tuple[Call, list[Call]]:
         async with serving(hub, fake):
             await join(fake, ANNA, "/join NL Anna")
@@ -98,7 +98,9 @@ def test_the_command_menu_is_published_and_a_menu_command_answers(hub: Hub, fake
     assert all(name.islower() and len(name) <= 32 for name in menu)
 
 
-def test_a_button_press_tags_the_finding_and_shows_it_on_the_message(hub: Hub, fake: FakeBotApi) -> None:
+def test_a_button_press_tags_the_finding_and_shows_it_on_the_message(
+    hub: Dispatcher, fake: FakeBotApi
+) -> None:
     async def scenario() -> dict[str, list[Call]]:
         async with serving(hub, fake):
             await join(fake, ANNA, "/join NL Anna")
@@ -137,7 +139,7 @@ def test_a_button_press_tags_the_finding_and_shows_it_on_the_message(hub: Hub, f
 
 
 def test_a_chat_that_is_not_allow_listed_gets_nothing_and_nothing_is_written(
-    hub: Hub, fake: FakeBotApi
+    hub: Dispatcher, fake: FakeBotApi
 ) -> None:
     async def scenario() -> tuple[dict[str, int], dict[str, int]]:
         async with serving(hub, fake):
@@ -152,7 +154,7 @@ def test_a_chat_that_is_not_allow_listed_gets_nothing_and_nothing_is_written(
     assert [c for c in fake.calls if c.params.get("chat_id") == OTHER_GROUP] == []
 
 
-def test_an_update_delivered_twice_counts_once(hub: Hub, fake: FakeBotApi) -> None:
+def test_an_update_delivered_twice_counts_once(hub: Dispatcher, fake: FakeBotApi) -> None:
     async def scenario() -> None:
         async with serving(hub, fake):
             await join(fake, ANNA, "/join NL Anna")
@@ -175,7 +177,7 @@ def test_an_update_delivered_twice_counts_once(hub: Hub, fake: FakeBotApi) -> No
     assert len(acks) == 2 and len(fake.of("deleteMessage")) == 1
 
 
-def test_an_edited_message_is_not_rechecked_and_says_so(hub: Hub, fake: FakeBotApi) -> None:
+def test_an_edited_message_is_not_rechecked_and_says_so(hub: Dispatcher, fake: FakeBotApi) -> None:
     async def scenario() -> tuple[Call, dict[str, int], dict[str, int]]:
         async with serving(hub, fake):
             await join(fake, ANNA, "/join NL Anna")
@@ -189,7 +191,7 @@ def test_an_edited_message_is_not_rechecked_and_says_so(hub: Hub, fake: FakeBotA
     assert after == before
 
 
-def test_an_export_reaches_the_coordinator_privately_as_a_file(hub: Hub, fake: FakeBotApi) -> None:
+def test_an_export_reaches_the_coordinator_privately_as_a_file(hub: Dispatcher, fake: FakeBotApi) -> None:
     async def scenario() -> tuple[Call, Call]:
         async with serving(hub, fake):
             await join(fake, ANNA, "/join NL Anna")

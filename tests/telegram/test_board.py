@@ -10,9 +10,9 @@ from pathlib import Path
 from bot.board import LiveBoard
 from bot.telegram.adapter import build_application
 from bot.telegram.poster import TelegramPoster
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.seam import Invocation, Reply
-from commands.participants import counts
+from commands.outcomes import outcomes
 from storage import board_state, boards
 from tests.telegram.conftest import GROUP, make_hub, settings_for
 from tests.telegram.fake_bot_api import FakeBotApi, parse_html
@@ -21,9 +21,11 @@ CHAT = f"telegram:{GROUP}"
 _keys = count()
 
 
-def figures(hub: Hub) -> Reply:
+def figures(hub: Dispatcher) -> Reply:
     """A stand-in board text that changes with every finding (the real one is the leaderboard's)."""
-    return counts(hub, paste_line(""), None)
+    with hub.session() as session:
+        totals = outcomes(session=session)
+    return Reply(f"Outcome figures so far:\n• findings: {totals.findings}\n• THB URLs: {totals.thb_urls}")
 
 
 def paste_line(text: str) -> Invocation:
@@ -36,6 +38,7 @@ def paste_line(text: str) -> Invocation:
         message_key=f"board-test-{next(_keys)}",
         participant_name="Anna",
         country="NL",
+        vouched=True,
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 from bot.settings import Settings
 from bot.telegram.adapter import serve
 from bot.telegram.updates import check_webhook
-from commands.core.dispatcher import Hub
+from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
 from tests.telegram.conftest import ANNA, GROUP, row_counts
 from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html
@@ -61,7 +61,7 @@ async def post(port: int, update: dict[str, object], secret: str | None) -> int:
 
 
 def test_updates_posted_to_the_webhook_are_answered_and_a_wrong_secret_is_refused(
-    hub: Hub, fake: FakeBotApi
+    hub: Dispatcher, fake: FakeBotApi
 ) -> None:
     port = free_port()
 

@@ -33,7 +33,8 @@ import ioc_finder
 import iocextract
 from warcio.archiveiterator import ArchiveIterator
 
-from extraction.analyse import analyse_page, identifiers_in, region_hints
+from extraction.analyse import analyse_page, region_hints
+from extraction.identifiers.kinds import identifiers_in
 from extraction.indicators import find_indicators
 from extraction.page import parse_page
 from extraction.types import FetchResult, Identifier

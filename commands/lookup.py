@@ -6,7 +6,6 @@ Dutch investigator, `+31 6 1234 5678` and `wa.me/31612345678` find the same phon
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -18,12 +17,10 @@ from commands.findings import finding_label, network_of
 from commands.references import counted, who
 from commands.wording import ago
 from deconfliction.canonical import canonical_url
-from extraction.identifiers.emails import find_emails
-from extraction.identifiers.handles import find_handles, handle_from_url
-from extraction.identifiers.phones import find_phones, phone_from_href
-from extraction.identifiers.wallets import wallet_value
+from extraction.identifiers.kinds import KINDS, IdentifierKind
 from extraction.links import find_links
 from extraction.refang import defang
+from extraction.types import Identifier
 from storage import findings as store
 from storage import lookups
 from storage.models import Finding, Participant
@@ -32,10 +29,6 @@ USAGE = (
     "Usage: /lookup <phone|email|wallet|handle|url> — e.g. /lookup +31612345678, /lookup @anna_vip, "
     "/lookup telegram:anna_vip, /lookup hxxps://example[.]nl/ad/1."
 )
-_QUALIFIED_HANDLE = re.compile(
-    r"(telegram|instagram|tiktok|snapchat|signal|facebook|vk|onlyfans):(\S+)", re.I
-)
-_CHAIN_PREFIX = re.compile(r"^(?:btc|eth|trx|xmr|ltc):", re.I)  # the contract spelling, typed back
 SHOWN = 10
 
 
@@ -50,36 +43,46 @@ class Query:
 
 
 def read_query(text: str, country: str | None) -> Query | None:
-    """The identifier or URL a person typed, spelled as the hub stores it; None if unreadable."""
+    """The identifier or URL a person typed, spelled as the hub stores it; None if unreadable.
+
+    First a spelling only one kind has (`telegram:anna`, a checksum-valid wallet), then a link
+    (a profile link names a handle, a WhatsApp link a phone: those are looked up too), then each
+    kind's finder in the table's lookup order."""
     text = text.strip()
     if not text:
         return None
-    qualified = _QUALIFIED_HANDLE.fullmatch(text)
-    if qualified:
-        return Query("handle", f"{qualified.group(1).lower()}:{qualified.group(2).lstrip('@').lower()}")
-    wallet = wallet_value(_CHAIN_PREFIX.sub("", text))
-    if wallet:
-        return Query("wallet", wallet)
+    kinds = KINDS.for_lookup()
+    for kind in kinds:
+        value = kind.read(text) if kind.read is not None else None
+        if value:
+            return Query(kind.name, value)
+    regions = [country] if country else []
     links = find_links(text)
     if links:
         link = links[0]
-        # A profile link names a handle, a WhatsApp link a phone: look those up too.
-        handle = handle_from_url(link.url, source="message") or phone_from_href(link.url, source="message")
+        named = next(
+            (
+                found
+                for kind in kinds
+                if kind.from_link
+                for found in kind.from_link(link.url, regions, "message")
+            ),
+            None,
+        )
         try:
             canonical = canonical_url(link.url)
         except ValueError:
             canonical = None
-        return Query(handle.kind if handle else None, handle.value if handle else None, canonical, link.url)
-    emails = find_emails(text, source="message")
-    if emails:
-        return Query("email", emails[0].value)
-    handles = find_handles(text, source="message")
-    if handles:
-        return Query("handle", handles[0].value)
-    phones = find_phones(text, [country] if country else [], source="message")
-    if phones:
-        return Query("phone", phones[0].value)
+        return Query(named.kind if named else None, named.value if named else None, canonical, link.url)
+    for kind in kinds:
+        found = kind.find(text, regions, "message")
+        if found:
+            return Query(kind.name, found[0].value)
     return None
+
+
+def _from_link(kind: IdentifierKind, url: str, regions: list[str]) -> list[Identifier]:
+    return kind.from_link(url, regions, "message") if kind.from_link is not None else []
 
 
 def _finding_line(finding: Finding, inv: Invocation, *, session: Session) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from extraction import cities, indicators, page, platforms, safety, suspect
-from extraction.identifiers import emails, handles, phones, wallets
+from extraction.identifiers import handles
+from extraction.identifiers.kinds import dedupe, identifiers_in
 from extraction.types import FetchResult, Identifier, Indicator
 
 # Where a page's language hints at the country whose national phone format it uses.
@@ -72,37 +71,6 @@ def region_hints(url: str, language: str | None, participant_country: str | None
         if hint and hint.upper() not in out:
             out.append(hint.upper())
     return out
-
-
-def identifiers_in(
-    text: str, hrefs: Iterable[str], regions: Sequence[str], *, source: Literal["page", "message"] = "page"
-) -> list[Identifier]:
-    """Every phone, e-mail, wallet and handle in `text` and the links beside it, deduplicated."""
-    src = source
-    found: list[Identifier] = []
-    found += phones.find_phones(text, regions, source=src)
-    found += emails.find_emails(text, source=src)
-    found += wallets.find_wallets(text, source=src)
-    found += handles.find_handles(text, source=src)
-    for href in hrefs:
-        for candidate in (
-            phones.phone_from_href(href, regions, source=src),
-            handles.handle_from_url(href, source=src),
-        ):
-            if candidate is not None:
-                found.append(candidate)
-        if href.lower().startswith("mailto:"):
-            found += emails.find_emails(href[7:].split("?")[0], source=src)
-    return dedupe(found)
-
-
-def dedupe(found: Iterable[Identifier]) -> list[Identifier]:
-    seen: dict[tuple[str, str], Identifier] = {}
-    for ident in found:
-        key = (ident.kind, ident.value)
-        if key not in seen or (seen[key].obscured and not ident.obscured):
-            seen[key] = ident
-    return list(seen.values())
 
 
 def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | None = None) -> PageAnalysis:

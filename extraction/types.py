@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-IdentifierKind = Literal["phone", "email", "wallet", "handle"]
-IDENTIFIER_KINDS: tuple[IdentifierKind, ...] = ("phone", "email", "wallet", "handle")
+Source = Literal["page", "message"]  # where an identifier was written: the fetched page or the chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +20,10 @@ class Identifier:
     the page or from the chat message; `furniture` marks a site's own header/footer contact.
     """
 
-    kind: IdentifierKind
+    kind: str  # a name in the identifier kinds table (extraction/identifiers/kinds.py)
     value: str
     raw: str = ""
-    source: Literal["page", "message"] = "page"
+    source: Source = "page"
     furniture: bool = False
     obscured: bool = False
 

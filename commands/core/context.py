@@ -9,7 +9,7 @@ asking a model) happens before `record`, with no session open.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +20,6 @@ from sqlmodel import Session
 from commands.core.seam import Reply
 
 if TYPE_CHECKING:
-    from commands.core.registry import Command
     from commands.paste.enrich import Enricher
     from extraction.fetch.fetcher import Fetcher
     from storage.models import Participant
@@ -49,6 +48,22 @@ Reader = Callable[[], AbstractContextManager[Session]]
 
 class AlreadyProcessed(Exception):
     """Another worker holds this message, or finished it: its answer is not ours to give."""
+
+
+class CommandInfo(Protocol):
+    """What /help shows of a command (commands.core.registry.Command is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def help(self) -> str: ...
+
+    @property
+    def usage(self) -> str: ...
+
+    @property
+    def coordinator(self) -> bool: ...
 
 
 class Context(Protocol):
@@ -81,6 +96,6 @@ class Context(Protocol):
 
     def is_coordinator(self, participant: Participant) -> bool: ...
 
-    def commands(self) -> list[Command]:
+    def commands(self) -> Sequence[CommandInfo]:
         """Every command, by name (for /help)."""
         ...

@@ -18,11 +18,11 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from extraction.types import IDENTIFIER_KINDS
+from extraction.identifiers.kinds import KINDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-FINDING_COLUMNS = (
+BASE_COLUMNS = (
     "id",
     "url",
     "canonical_url",
@@ -42,10 +42,15 @@ FINDING_COLUMNS = (
     "tags",
     "indicators",
     "identifiers",
-    *(f"{kind}s" for kind in IDENTIFIER_KINDS),
-    "suppressed",
-    "withdrawn",
 )
+STATE_COLUMNS = ("suppressed", "withdrawn")
+
+
+def finding_columns() -> tuple[str, ...]:
+    """The findings table's columns: one per identifier kind of the table (`phones`, …)."""
+    return (*BASE_COLUMNS, *(f"{kind}s" for kind in KINDS.names()), *STATE_COLUMNS)
+
+
 IDENTIFIER_COLUMNS = (
     "finding_id",
     "kind",
@@ -72,7 +77,7 @@ def spreadsheet_safe(value: object) -> str:
 
 
 def finding_row(finding: dict[str, Any]) -> list[str]:
-    """One finding of the JSON export as a row of FINDING_COLUMNS."""
+    """One finding of the JSON export as a row of `finding_columns()`."""
     idents = finding["identifiers"]
     fetch = finding["fetch"]
     values: dict[str, object] = {
@@ -94,9 +99,11 @@ def finding_row(finding: dict[str, Any]) -> list[str]:
         "suppressed": finding.get("suppressed", False),
         "withdrawn": finding.get("withdrawn", False),
     }
-    for kind in IDENTIFIER_KINDS:
+    for ident in idents:
+        KINDS.get(ident["kind"])  # a kind the table does not know is an error, not a dropped column
+    for kind in KINDS.names():
         values[f"{kind}s"] = ";".join(i["value"] for i in idents if i["kind"] == kind)
-    return [spreadsheet_safe(values[column]) for column in FINDING_COLUMNS]
+    return [spreadsheet_safe(values[column]) for column in finding_columns()]
 
 
 def identifier_rows(finding: dict[str, Any]) -> list[list[str]]:
@@ -124,7 +131,7 @@ def csv_files(document: dict[str, Any], *, progress: Progress | None = None) -> 
     """(findings CSV, identifiers CSV) of the JSON export `document`."""
     findings_out, identifiers_out = io.StringIO(), io.StringIO()
     findings_csv, identifiers_csv = csv.writer(findings_out), csv.writer(identifiers_out)
-    findings_csv.writerow(FINDING_COLUMNS)
+    findings_csv.writerow(finding_columns())
     identifiers_csv.writerow(IDENTIFIER_COLUMNS)
     total = len(document["findings"])
     for done, finding in enumerate(document["findings"], 1):

@@ -29,11 +29,11 @@ from typing import Any
 from pymisp import MISPEvent, MISPObject
 
 from commands.export.details import ExportDetails
+from extraction.identifiers.kinds import misp_form
 
 NAMESPACE = uuid.UUID("6f1d1d1e-5c1a-4f4e-9a51-7d0c1f0b7a11")  # the hub's own UUIDv5 namespace
 OBJECT_NAME = "thb-finding"
 TAG = "action-week"
-WALLET_TYPES = {"btc": "btc", "xmr": "xmr"}
 HUMAN_TAGS = {"potential_victim": "potential-victim", "potential_perpetrator": "potential-perpetrator"}
 
 Progress = Callable[[int, int], None]
@@ -114,15 +114,9 @@ def _finding_object(finding: dict[str, Any], details: ExportDetails) -> MISPObje
 
 
 def _identifier_attribute(kind: str, value: str) -> tuple[str, str, str]:
-    """(object relation, MISP type, value) for one identifier in the contract spelling."""
-    if kind == "phone":
-        return "phone-number", "phone-number", value
-    if kind == "email":
-        return "email", "email", value
-    if kind == "wallet":
-        chain, _, address = value.partition(":")
-        return f"wallet-{chain}", WALLET_TYPES.get(chain, "text"), address if chain in WALLET_TYPES else value
-    return "handle", "text", value
+    """(object relation, MISP type, value) for one identifier, as its kind's row says
+    (extraction/identifiers/kinds.py); a kind without a MISP form raises `UnmappedKind`."""
+    return misp_form(kind).attribute(value)
 
 
 def _tags(finding: dict[str, Any]) -> list[str]:

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -29,24 +30,25 @@ import stix2
 from stix2.properties import StringProperty
 
 from commands.export.details import ExportDetails
+from extraction.identifiers.kinds import stix_form
 
 NAMESPACE = uuid.UUID("0b5a2d6e-93c4-4c5e-8d4e-4b9c5f1f2a37")  # the hub's own UUIDv5 namespace
 
 Progress = Callable[[int, int], None]
 
 
-@stix2.CustomObservable("x-phone-number", [("value", StringProperty(required=True))], ["value"])
-class PhoneNumber:
-    """A phone number in E.164."""
+# Observable types STIX 2.1 defines; any other type in the kinds table is declared below.
+BUILT_IN = {"email-addr": stix2.EmailAddress, "user-account": stix2.UserAccount}
 
 
-@stix2.CustomObservable(
-    "x-cryptocurrency-wallet",
-    [("value", StringProperty(required=True)), ("chain", StringProperty(required=True))],
-    ["chain", "value"],
-)
-class CryptocurrencyWallet:
-    """A wallet address on a named chain (btc, eth, trx, xmr, ltc)."""
+@functools.cache
+def _custom_observable(type_: str, fields: tuple[str, ...]) -> Any:
+    """A custom observable class for a kind STIX does not define, declared on first use (stix2
+    keeps a registry of them: declaring one at import time would be a side effect of importing)."""
+    cls = type(type_.replace("-", "_"), (), {"__doc__": f"The hub's {type_} observable."})
+    return stix2.CustomObservable(type_, [(f, StringProperty(required=True)) for f in fields], list(fields))(
+        cls
+    )
 
 
 def stix_id(kind: str, key: str) -> str:
@@ -58,16 +60,11 @@ def pattern_literal(value: str) -> str:
 
 
 def identifier_observable(kind: str, value: str) -> Any:
-    """The STIX observable of an identifier in the contract spelling."""
-    if kind == "email":
-        return stix2.EmailAddress(value=value)
-    if kind == "phone":
-        return PhoneNumber(value=value)  # type: ignore[call-arg]  # the decorator adds the properties
-    if kind == "wallet":
-        chain, _, address = value.partition(":")
-        return CryptocurrencyWallet(value=address, chain=chain)  # type: ignore[call-arg]
-    platform, _, name = value.partition(":")
-    return stix2.UserAccount(account_type=platform, account_login=name, user_id=name)
+    """The STIX observable of an identifier in the contract spelling, as its kind's row says
+    (extraction/identifiers/kinds.py); a kind without a STIX form raises `UnmappedKind`."""
+    form = stix_form(kind)
+    cls = BUILT_IN.get(form.type) or _custom_observable(form.type, form.fields)
+    return cls(**form.properties(value))
 
 
 def stix_bundle(

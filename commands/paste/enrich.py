@@ -23,7 +23,8 @@ from sqlmodel import Session
 
 from commands.core.seam import Reply
 from commands.wording import short
-from extraction.analyse import PageAnalysis, identifiers_in
+from extraction.analyse import PageAnalysis
+from extraction.identifiers.kinds import identifiers_in
 from extraction.links import find_links
 from extraction.llm.client import LlmTimeout, Redacted, redact
 from extraction.llm.schema import FindingExtraction, VettedExtraction, vet

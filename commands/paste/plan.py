@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from commands.core.context import Context
 from commands.core.seam import Invocation
 from deconfliction.canonical import canonical_url
-from extraction.analyse import PageAnalysis, analyse_page, identifiers_in, region_hints
+from extraction.analyse import PageAnalysis, analyse_page, region_hints
+from extraction.identifiers.kinds import identifiers_in
 from extraction.links import find_links
 from extraction.types import FetchResult, Identifier, Link
 from extraction.unicode_safety import clean_text

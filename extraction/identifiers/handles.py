@@ -24,12 +24,9 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from extraction.types import Identifier
-
-Source = Literal["page", "message"]
+from extraction.types import Identifier, Source
 
 # Usernames as each platform allows them; anything else after a label is prose.
 _NAME_RULES = {
@@ -62,6 +59,15 @@ class _Platforms:
     reserved: dict[str, frozenset[str]]
     labels: dict[str, tuple[str, ...]]
     not_names: frozenset[str]
+
+
+_QUALIFIED = re.compile(r"(telegram|instagram|tiktok|snapchat|signal|facebook|vk|onlyfans):@?(\S+)", re.I)
+
+
+def qualified_handle(text: str) -> str | None:
+    """The contract spelling typed back ("telegram:anna_vip", "Telegram:@Anna_VIP") as stored."""
+    found = _QUALIFIED.fullmatch(text.strip())
+    return f"{found.group(1).lower()}:{found.group(2).lower()}" if found else None
 
 
 def handle_from_url(url: str, *, source: Source = "page") -> Identifier | None:

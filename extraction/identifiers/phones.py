@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 from extraction.identifiers.deobfuscate import deobfuscate_with_offsets
-from extraction.types import Identifier
-
-Source = Literal["page", "message"]
+from extraction.types import Identifier, Source
 
 # ccTLDs and habits that are not ISO 3166 codes.
 _REGION_ALIASES = {"UK": "GB", "EL": "GR"}

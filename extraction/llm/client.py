@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
+from extraction.identifiers.kinds import KINDS
 from extraction.llm.schema import FindingExtraction
 
 if TYPE_CHECKING:
@@ -202,14 +203,12 @@ def redact(text: str, identifiers: Sequence[tuple[str, str, str]]) -> Redacted:
     """Mask each (kind, value, raw) identifier wherever it appears: as written, as normalised,
     and for phones any digit run that ends in the same subscriber number."""
     masks: dict[str, str] = {}
-    numbers = {"phone": 0, "email": 0, "wallet": 0, "handle": 0}
+    numbers: dict[str, int] = {}
     for kind, value, raw in identifiers:
         numbers[kind] = numbers.get(kind, 0) + 1
-        token = f"[{kind} {numbers[kind]}]"
+        token = KINDS.get(kind).mask(numbers[kind])
         spellings = {raw.strip(), value.strip()}
-        if kind == "handle" and ":" in value:
-            spellings.add(value.split(":", 1)[1])
-        if kind == "wallet" and ":" in value:
+        if ":" in value:  # a qualified value (`telegram:anna`, `btc:…`) is also written bare
             spellings.add(value.split(":", 1)[1])
         for spelling in sorted((s for s in spellings if len(s) >= 3), key=len, reverse=True):
             pattern = re.compile(re.escape(spelling), re.IGNORECASE)
@@ -217,7 +216,7 @@ def redact(text: str, identifiers: Sequence[tuple[str, str, str]]) -> Redacted:
             if found:
                 masks.setdefault(token, found.group())
                 text = pattern.sub(token, text)
-        if kind == "phone":
+        if kind == "phone":  # ads write a number in many ways: any digit run ending in it
             tail = re.sub(r"\D", "", value)[-8:]
 
             def mask_run(match: re.Match[str], tail: str = tail, token: str = token) -> str:

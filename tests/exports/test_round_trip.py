@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from warcio.archiveiterator import ArchiveIterator
 
 from bot.cli import main
-from commands.export.csv import FINDING_COLUMNS
+from commands.export.csv import finding_columns
 from storage import networks
 from storage.models import Finding, FindingIdentifier, FindingLink, Identifier
 
@@ -120,7 +120,7 @@ def test_csv_reads_back_with_the_csv_module(replayed: str, tmp_path: Path, facts
         rows = list(csv.DictReader(stream))
     with (tmp_path / "x.identifiers.csv").open(encoding="utf-8-sig", newline="") as stream:
         pairs = list(csv.DictReader(stream))
-    assert list(rows[0].keys()) == list(FINDING_COLUMNS)
+    assert list(rows[0].keys()) == list(finding_columns())
     assert len(rows) == facts["findings"]
     assert dict(Counter(p["kind"] for p in pairs)) == facts["pairs"]
     # The `;`-joined column and the pivot file say the same thing.

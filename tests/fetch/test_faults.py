@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from extraction.analyse import identifiers_in
 from extraction.fetch.fetcher import ACCEPT_ENCODING, FetchPolicy, NetworkFetcher
+from extraction.identifiers.kinds import identifiers_in
 from extraction.page import parse_page
 from extraction.types import FetchResult
 from tests.fetch.server import PageServer, ServedRequest, page_server, unaccepting_port

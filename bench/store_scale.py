@@ -39,7 +39,7 @@ from extraction.fetch.archive import WarcArchive
 from storage import findings as store
 from storage.engine import make_engine
 
-PG_ADMIN = os.environ.get("HUB_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+DEFAULT_PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"  # HUB_BENCH_PG overrides it
 RUNS = 3
 
 
@@ -66,10 +66,11 @@ def database(
         files = work.glob
         return url, engine, lambda: sum(p.stat().st_size for p in files(f"bench-{size}.db*")), lambda: None
     name = f"hub_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    pg_admin = os.environ.get("HUB_BENCH_PG", DEFAULT_PG_ADMIN)
+    admin = create_engine(pg_admin, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    url = pg_admin.rsplit("/", 1)[0] + f"/{name}"
     engine = make_engine(url)
 
     def size_of() -> int:

@@ -145,3 +145,45 @@ def test_the_cycle_check_finds_a_cycle_through_a_local_import() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+IMPORT_EVERYTHING = """
+import importlib, json, logging, os, sys
+before = dict(os.environ)
+names = sys.argv[1:]
+for name in names:
+    importlib.import_module(name)
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from stix2.registry import STIX2_OBJ_MAPS
+from storage.tallies import live
+print(json.dumps({
+    "session_hooks": event.contains(Session, "after_flush", live._collect),
+    "stix_types": sorted(t for t in STIX2_OBJ_MAPS["2.1"]["observables"] if t.startswith("x-")),
+    "log_handlers": len(logging.getLogger().handlers),
+    "environment_changed": dict(os.environ) != before,
+}))
+"""
+
+
+def test_importing_every_module_does_nothing() -> None:
+    """No engine, hook, registration, logging or environment change happens on import: they
+    happen where `main()` and `make_engine` build things."""
+    import json
+    import subprocess
+    import sys
+
+    names = sorted(name for name in project_modules() if not name.startswith("storage.migrations"))
+    run = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERYTHING, *names],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(run.stdout) == {
+        "session_hooks": False,
+        "stix_types": [],
+        "log_handlers": 0,
+        "environment_changed": False,
+    }

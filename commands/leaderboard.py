@@ -13,7 +13,7 @@ from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
 from commands.references import counted, local_time
 from commands.scoring import CountryTotal, country_standings, frozen_standings, standings
-from storage import audit, board_state
+from storage import audit, boards
 from storage.models import Participant
 from storage.tallies import live as live_tallies
 from storage.tallies.queries import Standing
@@ -34,7 +34,7 @@ class Board:
 
 
 def frozen_since(*, session: Session) -> datetime | None:
-    state = board_state.get_state(board_state.FROZEN, session=session)
+    state = boards.get_state(boards.FROZEN, session=session)
     return datetime.fromisoformat(state.value) if state and state.value else None
 
 
@@ -119,11 +119,9 @@ def freeze(ctx: Context, inv: Invocation, participant: Participant | None) -> Re
         since = frozen_since(session=session)
         if since is not None:
             return refusal(f"The leaderboard is already frozen since {local_time(since, timezone)}.")
-        board_state.set_state(
-            board_state.FROZEN, inv.ts.isoformat(), at=inv.ts, by=coordinator.id, session=session
-        )
+        boards.set_state(boards.FROZEN, inv.ts.isoformat(), at=inv.ts, by=coordinator.id, session=session)
         live_tallies.freeze(session=session)
-        audit.record(coordinator.id, "board.frozen", board_state.FROZEN, at=inv.ts, session=session)
+        audit.record(coordinator.id, "board.frozen", boards.FROZEN, at=inv.ts, session=session)
         return Reply(
             f"❄ Leaderboard frozen at {local_time(inv.ts, timezone)} by {coordinator.name}: "
             "participants now see the standings as of this moment; coordinators still see them live."
@@ -142,12 +140,12 @@ def unfreeze(ctx: Context, inv: Invocation, participant: Participant | None) -> 
         since = frozen_since(session=session)
         if since is None:
             return refusal("The leaderboard is not frozen.")
-        board_state.clear_state(board_state.FROZEN, session=session)
+        boards.clear_state(boards.FROZEN, session=session)
         live_tallies.unfreeze(session=session)
         audit.record(
             coordinator.id,
             "board.unfrozen",
-            board_state.FROZEN,
+            boards.FROZEN,
             at=inv.ts,
             detail={"frozen_since": since.isoformat()},
             session=session,

@@ -1,13 +1,15 @@
-"""The live leaderboard message per chat (pinned_boards) and the freeze switch it respects."""
+"""The live leaderboard message per chat (`pinned_boards`) and the operation-wide switches it
+respects (`board_state`, one row per key), e.g. the leaderboard freeze."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import delete, update
+from sqlmodel import Session, col
 
-from storage import board_state
-from storage.models import PinnedBoard
+from storage.models import BoardState, PinnedBoard
+from storage.upsert import insert_ignore
 
 
 def pinned_board(chat_id: str, *, session: Session) -> PinnedBoard | None:
@@ -39,5 +41,31 @@ def forget_board(chat_id: str, *, session: Session) -> None:
 
 def board_frozen(*, session: Session) -> bool:
     """True while a coordinator has frozen the leaderboard (/freeze)."""
-    state = board_state.get_state(board_state.FROZEN, session=session)
+    state = get_state(FROZEN, session=session)
     return state is not None and bool(state.value.strip())
+
+
+FROZEN = "frozen"  # value: ISO time of the freeze; standings shown to participants stop there
+
+
+def get_state(key: str, *, session: Session) -> BoardState | None:
+    return session.get(BoardState, key, populate_existing=True)
+
+
+def set_state(key: str, value: str, *, at: datetime, by: str, session: Session) -> None:
+    """Insert or overwrite `key`; the database settles two coordinators racing."""
+    created = insert_ignore(
+        BoardState, {"key": key, "value": value, "updated_at": at, "updated_by": by}, ["key"], session=session
+    )
+    if not created:
+        session.execute(
+            update(BoardState)
+            .where(col(BoardState.key) == key)
+            .values(value=value, updated_at=at, updated_by=by)
+        )
+
+
+def clear_state(key: str, *, session: Session) -> bool:
+    """Remove `key`; True when it was set."""
+    result = session.execute(delete(BoardState).where(col(BoardState.key) == key))
+    return bool(getattr(result, "rowcount", 0))

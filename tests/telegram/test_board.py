@@ -13,7 +13,7 @@ from bot.telegram.poster import TelegramPoster
 from commands.core.dispatcher import Dispatcher
 from commands.core.seam import Invocation, Reply
 from commands.outcomes import outcomes
-from storage import board_state, boards
+from storage import boards
 from tests.telegram.conftest import GROUP, make_hub, settings_for
 from tests.telegram.fake_bot_api import FakeBotApi, parse_html
 
@@ -66,8 +66,8 @@ def test_the_board_is_posted_pinned_edited_recreated_and_left_alone_while_frozen
             now[0] += 11
             outcomes.append(await board.refresh(CHAT))
             with hub.session() as session:
-                board_state.set_state(
-                    board_state.FROZEN,
+                boards.set_state(
+                    boards.FROZEN,
                     "2025-09-19T12:00:00+00:00",
                     at=datetime.now(UTC),
                     by="x",
@@ -78,7 +78,7 @@ def test_the_board_is_posted_pinned_edited_recreated_and_left_alone_while_frozen
             now[0] += 11
             outcomes.append(await board.refresh(CHAT))
             with hub.session() as session:
-                board_state.clear_state(board_state.FROZEN, session=session)
+                boards.clear_state(boards.FROZEN, session=session)
                 session.commit()
             # A new process (restart) edits the stored message instead of posting another one.
             restarted = LiveBoard(hub, poster, [CHAT], board_text=figures, clock=lambda: now[0])

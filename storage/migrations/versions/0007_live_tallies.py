@@ -88,12 +88,12 @@ def _fill() -> None:
     """Compute the tallies from the rows already stored (the same code the hub keeps them with)."""
     from sqlmodel import Session
 
-    from storage import board_state
+    from storage import boards
     from storage.tallies import live as live_tallies
 
     with Session(bind=op.get_bind()) as session:
         live_tallies.rebuild(session=session)
-        frozen = board_state.get_state(board_state.FROZEN, session=session)
+        frozen = boards.get_state(boards.FROZEN, session=session)
         if frozen is not None and frozen.value:
             # The board froze before scores were kept: its standings as of the freeze, as the
             # hub showed them until now (no judgement times exist before 0009).

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from deconfliction import neardup, noise
 from deconfliction.history import flag_multiple_cities
+from deconfliction.networks import join as join_networks
 from storage import identifiers as id_store
 from storage import networks
 
@@ -71,6 +72,6 @@ def deconflict(
                 linked.add(other)
         networks.store_text_print(finding_id, text.shingles, text.bands, session=session)
     if linked:
-        result.network = networks.join([finding_id, *sorted(linked)], at=at, session=session)
+        result.network = join_networks([finding_id, *sorted(linked)], at=at, session=session)
     result.multiple_cities = flag_multiple_cities(finding_id, session=session)
     return result

@@ -1,16 +1,12 @@
-"""Networks: findings joined by shared identifiers or copied ad text, kept incrementally.
-
-Union–find in the database: a finding's `network_id` names its network; when a new link joins
-two networks, the older one survives (so an id people have seen stays valid) and the other is
-marked merged into it.
-"""
+"""Networks in the store: their members, links, counts, and the near-duplicate text index.
+How findings come to form and merge networks is deconfliction's (deconfliction/networks.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import case, distinct, func, text, update
+from sqlalchemy import case, distinct, func
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -25,8 +21,6 @@ from storage.models import (
 )
 from storage.tallies import live as live_tallies
 from storage.upsert import insert_ignore, insert_ignore_many
-
-_PG_JOIN_LOCK = 0x48554E4A  # "HUNJ": held from a transaction's first join to its end
 
 
 def count_networks(*, session: Session, suspect_only: bool = True) -> int:
@@ -71,42 +65,6 @@ def add_link(
     if added:
         live_tallies.touch(session, findings=[b])  # the later finding may earn a link bonus
     return added
-
-
-def join(finding_ids: Sequence[int], *, at: datetime, session: Session) -> int:
-    """Put the findings in one network; returns its id (the oldest existing one survives)."""
-    # PostgreSQL: joins take turns (one transaction-scoped lock), and the findings are read again
-    # after it: a join that committed meanwhile may have put one of them in another network,
-    # which must then merge here too. SQLite has one writer at a time.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_JOIN_LOCK})
-    rows = session.exec(
-        select(Finding).where(col(Finding.id).in_(finding_ids)).execution_options(populate_existing=True)
-    ).all()
-    existing = sorted({f.network_id for f in rows if f.network_id is not None})
-    if existing:
-        survivor = existing[0]
-    else:
-        network = Network(created_at=at)
-        session.add(network)
-        session.flush()
-        assert network.id is not None
-        survivor = network.id
-    absorbed = existing[1:]
-    if absorbed:
-        session.execute(
-            update(Network).where(col(Network.id).in_(absorbed)).values(merged_into=survivor, merged_at=at)
-        )
-        session.execute(
-            update(Network).where(col(Network.merged_into).in_(absorbed)).values(merged_into=survivor)
-        )
-        session.execute(
-            update(Finding).where(col(Finding.network_id).in_(absorbed)).values(network_id=survivor)
-        )
-    session.execute(update(Finding).where(col(Finding.id).in_(finding_ids)).values(network_id=survivor))
-    session.flush()
-    live_tallies.touch(session, networks=[survivor, *absorbed])
-    return survivor
 
 
 def resolve(network_id: int, *, session: Session) -> int | None:

@@ -32,7 +32,7 @@ from extraction.fetch.connection import DEADLINE_PASSED, CheckedBackend, Checked
 from extraction.fetch.decoding import PageTooLarge, content_decoder
 from extraction.fetch.evidence import EvidenceSink, Exchange
 from extraction.fetch.payload import is_text_type, now_iso, sha256_hex
-from extraction.fetch.targets import check_resolved_ip, refusal_reason
+from extraction.fetch.targets import check_resolved_ip, is_onion, refusal_reason
 from extraction.types import FetchResult
 
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -111,7 +111,7 @@ class NetworkFetcher:
             return False
 
     def _proxy_for(self, wire_host: str) -> str | None:
-        return self.policy.tor_proxy if wire_host.endswith(".onion") else self.policy.proxy
+        return self.policy.tor_proxy if is_onion(wire_host) else self.policy.proxy
 
     def _check(self, url: str) -> tuple[str | None, dict[str, list[str]]]:
         """Why `url` must not be fetched, else the checked addresses a connection may use.

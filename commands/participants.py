@@ -34,7 +34,7 @@ def help_(ctx: Context, inv: Invocation, participant: Participant | None) -> Rep
     return Reply("\n".join(lines))
 
 
-@command("join", usage="<country> [display name]", open=True)
+@command("join", usage="<country> [display name]", open=True, team_chat=True)
 def join(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Register for the operation with your country code (e.g. /join NL Anna)."""
     parts = inv.args.split(maxsplit=1)

@@ -73,6 +73,14 @@ def region_hints(url: str, language: str | None, participant_country: str | None
     return out
 
 
+def csam_stop(fetched: FetchResult, url: str) -> str | None:
+    """Why the CSAM policy stops this fetched page (then nothing of it may be kept), or None."""
+    if fetched.body is None or fetched.outcome != "ok":
+        return None
+    parsed = page.parse_page(fetched.body, fetched.final_url or url, fetched.content_type)
+    return safety.csam_suspected(f"{parsed.title}\n{parsed.meta_description}\n{parsed.body}")
+
+
 def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | None = None) -> PageAnalysis:
     """Platform, identifiers, indicators and suspicion for a fetched (or unfetched) link."""
     where = fetched.final_url or url

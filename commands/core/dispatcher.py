@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 ALREADY = "This message is already being processed."
+# A private chat serves only people who joined in a served chat; anyone else gets this one line.
+MEMBERS_ONLY = "This bot serves its team's members only: /join in the team's chat first."
+JOIN_IN_TEAM_CHAT = "/join works in the team's chat only, not in a private chat."
 
 
 def utc_now() -> datetime:
@@ -114,6 +117,11 @@ class Dispatcher:
         with self.session() as session:
             participant = self._participant(inv, session=session)
             command = self.registry.get(inv.command) if inv.command else None
+            if inv.private and not inv.vouched:  # a private chat: members only, and no /join there
+                if participant is None:
+                    return _Intake(answer=[refusal(MEMBERS_ONLY)])
+                if command is not None and command.team_chat:
+                    return _Intake(answer=[refusal(JOIN_IN_TEAM_CHAT)])
             if participant is None and not (command and command.open):
                 if inv.command or self.acknowledgement(inv):
                     return _Intake(answer=[refusal("Please register first: /join <country> [name].")])

@@ -37,6 +37,7 @@ class Command:
     usage: str
     coordinator: bool  # only coordinators may run it
     open: bool  # may run before /join (help, join)
+    team_chat: bool = False  # runs only in a served team chat, never in a private chat (join)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +61,17 @@ def _help_line(name: str, fn: Callable[..., Any]) -> str:
 
 
 def command(
-    name: str, *, usage: str = "", coordinator: bool = False, open: bool = False
+    name: str,
+    *,
+    usage: str = "",
+    coordinator: bool = False,
+    open: bool = False,
+    team_chat: bool = False,
 ) -> Callable[[CommandFn], CommandFn]:
     """Mark `fn` as the command /`name`; returns `fn` unchanged so it stays callable in tests."""
 
     def mark(fn: CommandFn) -> CommandFn:
-        setattr(fn, _MARK, Command(name, fn, _help_line(f"/{name}", fn), usage, coordinator, open))
+        setattr(fn, _MARK, Command(name, fn, _help_line(f"/{name}", fn), usage, coordinator, open, team_chat))
         return fn
 
     return mark

@@ -18,6 +18,7 @@ from commands.core.context import Context
 from commands.core.seam import Invocation
 from deconfliction.canonical import canonical_url
 from extraction.analyse import PageAnalysis, analyse_page, region_hints
+from extraction.fetch.targets import is_onion
 from extraction.identifiers.kinds import identifiers_in
 from extraction.links import find_links
 from extraction.types import FetchResult, Identifier, Link
@@ -76,7 +77,7 @@ def plan_paste(ctx: Context, inv: Invocation, participant: Participant) -> Paste
 def _read_link(link: Link) -> LinkPlan:
     # An .onion link without a Tor proxy is still a finding (the address is the evidence); it is
     # just never opened. Every other refusal means no finding at all.
-    onion = (urlsplit(link.url).hostname or "").rstrip(".").endswith(".onion")
+    onion = is_onion(urlsplit(link.url).hostname or "")
     if link.refusal and not onion:
         return LinkPlan(link, refused=link.refusal)
     try:

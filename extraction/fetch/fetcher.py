@@ -27,11 +27,12 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from extraction.analyse import csam_stop
 from extraction.fetch.connection import DEADLINE_PASSED, CheckedBackend, CheckedTransport
 from extraction.fetch.decoding import PageTooLarge, content_decoder
 from extraction.fetch.evidence import EvidenceSink, Exchange
 from extraction.fetch.payload import is_text_type, now_iso, sha256_hex
-from extraction.fetch.targets import check_resolved_ip, refusal_reason
+from extraction.fetch.targets import check_resolved_ip, is_onion, refusal_reason
 from extraction.types import FetchResult
 
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -110,7 +111,7 @@ class NetworkFetcher:
             return False
 
     def _proxy_for(self, wire_host: str) -> str | None:
-        return self.policy.tor_proxy if wire_host.endswith(".onion") else self.policy.proxy
+        return self.policy.tor_proxy if is_onion(wire_host) else self.policy.proxy
 
     def _check(self, url: str) -> tuple[str | None, dict[str, list[str]]]:
         """Why `url` must not be fetched, else the checked addresses a connection may use.
@@ -173,6 +174,15 @@ class NetworkFetcher:
 
     def fetch(self, url: str) -> FetchResult:
         deadline = time.monotonic() + (self.policy.deadline_s or self.policy.timeout_s * 3)
+        pending: list[Exchange] = []  # kept only once the page is known not to be stopped
+        try:
+            return self._follow(url, deadline, pending)
+        finally:
+            for exchange in pending:
+                if self._evidence is not None:
+                    self._evidence.record(exchange)
+
+    def _follow(self, url: str, deadline: float, pending: list[Exchange]) -> FetchResult:
         hops: list[str] = []
         current = url
         for _ in range(self.policy.max_redirects + 1):
@@ -183,12 +193,14 @@ class NetworkFetcher:
             try:
                 with self._exchange(current, pinned, deadline) as response:
                     if response.is_redirect and "location" in response.headers:
-                        self._keep_evidence(current, response, None, "unspecified")
+                        pending.append(_exchange(current, response, None, "unspecified"))
                         current = urljoin(current, response.headers["location"])
                         continue
                     result = self._read(url, current, response, hops)
                     unread = "length" if result.outcome == "too_large" else "unspecified"
-                    self._keep_evidence(current, response, result.body, unread)
+                    pending.append(_exchange(current, response, result.body, unread))
+                    if csam_stop(result, url):  # CSAM policy: no record of any hop is kept
+                        pending.clear()
                     return result
             except httpx.TimeoutException as exc:
                 return FetchResult(
@@ -215,24 +227,6 @@ class NetworkFetcher:
             error=f"too many redirects (more than {self.policy.max_redirects})",
             hops=hops,
             fetched_at=now_iso(),
-        )
-
-    def _keep_evidence(self, url: str, response: httpx.Response, body: bytes | None, unread: str) -> None:
-        """Append the exchange to the evidence WARC; a body never read is kept empty and marked."""
-        if self._evidence is None:
-            return
-        self._evidence.record(
-            Exchange(
-                url=url,
-                status=response.status_code,
-                reason=response.reason_phrase,
-                response_headers=list(response.headers.multi_items()),
-                body=body or b"",
-                request_headers=list(response.request.headers.multi_items()),
-                http_version=response.http_version,
-                truncated=None if body is not None else unread,
-                date=now_iso(),
-            )
         )
 
     def _timeout_reason(self, exc: httpx.TimeoutException) -> str:
@@ -281,3 +275,18 @@ class NetworkFetcher:
         if response.status_code >= 400:
             base.outcome, base.error = "http_error", f"HTTP {response.status_code}"
         return base
+
+
+def _exchange(url: str, response: httpx.Response, body: bytes | None, unread: str) -> Exchange:
+    """The exchange as the evidence WARC keeps it; a body never read is kept empty and marked."""
+    return Exchange(
+        url=url,
+        status=response.status_code,
+        reason=response.reason_phrase,
+        response_headers=list(response.headers.multi_items()),
+        body=body or b"",
+        request_headers=list(response.request.headers.multi_items()),
+        http_version=response.http_version,
+        truncated=None if body is not None else unread,
+        date=now_iso(),
+    )

@@ -57,13 +57,21 @@ def _data_rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter="\t"))
 
 
-def _mapped_host(host: str) -> str:
-    """The host as a browser would resolve it: IDNA-mapped (full-width digits, case), no root dot."""
+def normalised_host(host: str) -> str:
+    """The host as a browser would resolve it: IDNA-mapped (full-width digits, case), no root dot.
+
+    The one host normalisation: the target guard and the proxy choice both read hosts through it,
+    so `x.onion.` is `x.onion` everywhere."""
     host = host.strip().rstrip(".")
     try:
         return idna.uts46_remap(host, std3_rules=False, transitional=False).rstrip(".")
     except idna.IDNAError:
         return host.lower()
+
+
+def is_onion(host: str) -> bool:
+    """Whether `host` (any spelling: case, root dot) is a Tor .onion name."""
+    return normalised_host(host).endswith(".onion")
 
 
 def _ipv4_from_spelling(host: str) -> ipaddress.IPv4Address | None:
@@ -145,7 +153,7 @@ def _script(char: str) -> str:
 
 def _unicode_host(host: str) -> str:
     labels = []
-    for label in _mapped_host(host).split("."):
+    for label in normalised_host(host).split("."):
         try:
             labels.append(idna.decode(label) if label.startswith("xn--") else label)
         except idna.IDNAError:
@@ -180,7 +188,7 @@ def _host_reason(host: str, *, allow_private: bool, tor_proxy: bool, allow_looka
         pass
     else:
         return _address_reason(literal, host, allow_private=allow_private)
-    mapped = _mapped_host(host)
+    mapped = normalised_host(host)
     if not mapped:
         return "the link has no host"
     if "%" in mapped or "\\" in mapped:
@@ -197,7 +205,7 @@ def _host_reason(host: str, *, allow_private: bool, tor_proxy: bool, allow_looka
     if not allow_private and "." not in mapped:
         # A one-label name is completed by the resolver's search domains: an intranet machine.
         return f"{host} is a one-label name, which only resolves on a local network"
-    if mapped.endswith(".onion") and not tor_proxy:
+    if is_onion(mapped) and not tor_proxy:
         return f"{host} is a Tor .onion site; it is fetched only through a Tor proxy (FETCH_TOR_PROXY)"
     if mapped.endswith(".i2p"):
         return f"{host} is an I2P site, which the hub cannot reach"

@@ -84,3 +84,44 @@ def test_a_fetched_page_becomes_verifiable_evidence(
     check = check_evidence(out)
     assert check.ok and check.manifest_entries == 1, check.problems
     assert json.loads((tmp_path / "export.manifest.json").read_text())["records"] == manifest["records"]
+
+
+STOPPED = html("Escort Anna, 15yo, incall only. Call +40 721 555 020")
+
+
+def stopped_page(request: ServedRequest) -> None:
+    request.respond("200 OK", {"Content-Type": "text/html; charset=utf-8"}, STOPPED)
+
+
+def moved(request: ServedRequest) -> None:
+    request.respond("302 Found", {"Location": "/ad/9", "Content-Length": "0"}, b"")
+
+
+def test_a_page_stopped_under_the_csam_policy_leaves_no_record_in_the_evidence_warc(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "evidence.warc.gz"
+    with page_server({"/ad/7": compressed_page, "/ad/8": moved, "/ad/9": stopped_page}) as running:
+        fetcher = NetworkFetcher(
+            FetchPolicy(timeout_s=2.0, allowed_addresses=frozenset({"127.0.0.1"})),
+            resolver=ZoneResolver({"rozenkamer.nl": ["127.0.0.1"]}),
+            evidence=EvidenceWarc(log),
+        )
+        hub = Dispatcher(engine=make_engine(sqlite_url), fetcher=fetcher, registry=load_registry())
+        base = f"http://rozenkamer.nl:{running.port}"
+        [reply] = hub.handle(say(f"{base}/ad/8 {base}/ad/7", "tg:nl", T0))
+        assert sorted(r.path for r in running.served) == ["/ad/7", "/ad/8", "/ad/9"]
+    assert "🛑" in reply.text
+    with log.open("rb") as stream:
+        kept = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)]
+    assert kept and all(uri.endswith("/ad/7") for uri in kept)  # neither the hop nor the page
+    assert b"15yo" not in gzip.decompress(log.read_bytes())
+    with hub.session() as session:
+        stopped = session.exec(select(Finding).where(Finding.suppressed.is_not(None))).one()  # type: ignore[union-attr]
+        document = export_document(session=session)
+    assert stopped.sha256 is None and stopped.title is None
+    out = tmp_path / "export.warc.gz"
+    manifest = write_evidence_warc(document, [log], out)
+    assert [r["finding_id"] for r in manifest["records"]] != [] and stopped.id not in {
+        r["finding_id"] for r in manifest["records"]
+    }

@@ -105,11 +105,15 @@ def test_the_guard_would_have_seen_a_connection() -> None:
     assert result.outcome == "error" and result.hops == ["http://public.example.com/ad/1"]
 
 
-def test_onion_goes_only_to_the_tor_proxy_and_never_to_local_dns() -> None:
+@pytest.mark.parametrize(
+    "url",
+    ["http://expyuzz4wqqyqhjn.onion/", "http://expyuzz4wqqyqhjn.onion./", "http://EXPYUZZ4WQQYQHJN.ONION../"],
+)
+def test_onion_goes_only_to_the_tor_proxy_and_never_to_local_dns(url: str) -> None:
     resolver = ZoneResolver(ZONE)
     fetcher = NetworkFetcher(FetchPolicy(timeout_s=0.5, tor_proxy="socks5://127.0.0.1:9"), resolver=resolver)
     with network_blocked() as attempts:
-        result = fetcher.fetch("http://expyuzz4wqqyqhjn.onion/")
+        result = fetcher.fetch(url)
     assert resolver.asked == []
     assert attempts == ["dns:'127.0.0.1'"]  # the proxy's address, nothing else
     assert result.outcome == "error"

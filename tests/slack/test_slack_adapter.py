@@ -287,3 +287,36 @@ def test_a_channel_that_is_not_allow_listed_gets_nothing_written(
     assert (
         notice.params["channel"] == OTHER_CHANNEL and "does not serve this channel" in notice.params["text"]
     )
+
+
+def test_a_stranger_in_a_direct_message_gets_one_line_and_nothing_is_written(
+    hub: Dispatcher, fake: FakeSlack, pages: PageServer
+) -> None:
+    from commands.core.dispatcher import MEMBERS_ONLY
+
+    with running_adapter(hub, settings(fake)) as slack:
+        join(slack, fake, "UANNA", "NL Anna")
+        slack.event(event_body(pages.url("/ad/1"), user="UANNA", channel=CHANNEL))
+        fake.wait_text("chat.postMessage", "new")
+        before = row_counts(hub)
+        probes = ["join NL Mallory", "lookup +31 6 1234 5678", "finding 1", "leaderboard", "help"]
+        for line in probes:
+            assert slack.slash(line, user="UMAL", channel="DMAL1").status_code == 200
+        slack.event(event_body(pages.url("/ad/2"), user="UMAL", channel="DMAL1"))
+        slack.event(event_body("/lookup +31612345678", user="UMAL", channel="DMAL1"))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            said = [c for c in answers(fake) if MEMBERS_ONLY in str(c.params.get("text"))]
+            if len(said) == len(probes) + 2:
+                break
+            time.sleep(0.05)
+    assert row_counts(hub) == before
+    assert pages.requested == ["/ad/1"]  # the stranger's link was not even fetched
+    to_stranger = [
+        c for c in answers(fake) if c.method.startswith("chat.") and c.params.get("channel") not in (CHANNEL,)
+    ]
+    assert len(to_stranger) == len(probes) + 2
+    for call in to_stranger:
+        text = str(call.params["text"])
+        assert MEMBERS_ONLY in text and "\n" not in text.strip()
+        assert "1234" not in text and "Anna" not in text and "#1" not in text

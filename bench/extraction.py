@@ -33,6 +33,7 @@ import ioc_finder
 import iocextract
 from warcio.archiveiterator import ArchiveIterator
 
+from bench.pages import require_corpus
 from extraction.analyse import analyse_page, region_hints
 from extraction.identifiers.kinds import identifiers_in
 from extraction.indicators import find_indicators
@@ -66,6 +67,8 @@ class Tool:
 
 
 def load_pages(corpus: Path) -> list[CorpusPage]:
+    """The corpus's truth pages with their HTML, text and truth identifiers."""
+    require_corpus(corpus)
     truth = json.loads((corpus / "truth.json").read_text("utf-8"))["pages"]
     pages = []
     with gzip.open(corpus / "pages.warc.gz", "rb") as stream:

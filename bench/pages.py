@@ -13,8 +13,18 @@ from warcio.warcwriter import WARCWriter
 DEV_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 
 
+def require_corpus(corpus: Path) -> None:
+    """Stop with one clear line when the shared corpus is not beside the repository."""
+    if not (corpus / "pages.warc.gz").is_file() or not (corpus / "truth.json").is_file():
+        raise SystemExit(
+            f"bench: the shared dev corpus is absent ({corpus} has no pages.warc.gz and truth.json); "
+            "check out the project's shared material next to the repository (../shared) to run this"
+        )
+
+
 def dev_pages(corpus: Path = DEV_CORPUS) -> list[tuple[str, bytes]]:
     """(url, html) of every 200 HTML response in the corpus WARC."""
+    require_corpus(corpus)
     pages = []
     with (corpus / "pages.warc.gz").open("rb") as stream:
         for record in ArchiveIterator(stream):

@@ -136,7 +136,10 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
         return 0
     corpus = Path(args.corpus)
     if not (corpus / "truth.json").is_file() or not (corpus / "pages.warc.gz").is_file():
-        raise SystemExit(f"hub eval-llm: {corpus} has no truth.json and pages.warc.gz")
+        raise SystemExit(
+            f"hub eval-llm: the corpus is absent ({corpus} has no truth.json and pages.warc.gz); "
+            "check out the shared material next to the repository (../shared) or pass --corpus DIR"
+        )
     enricher = llm_enricher(settings, make_engine("sqlite://"))  # nothing is stored
     assert enricher is not None
     truth = truth_indicators(corpus)

@@ -1,4 +1,4 @@
-"""The shared conformance vectors (/work/shared/vectors/*.tsv) as rows keyed by their header.
+"""The public conformance vectors (tests/tables/*.tsv, cited in tests/tables/README.md) as rows by header.
 
 Each file is tab-separated with one header line; `#` lines are comments, and a field that
 starts with a double quote is a JSON string (so it can hold tabs, newlines and invisibles).
@@ -7,10 +7,9 @@ starts with a double quote is a JSON string (so it can hold tabs, newlines and i
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from tests.conftest import SHARED
-
-VECTORS = SHARED / "vectors"
+VECTORS = Path(__file__).resolve().parent / "tables"
 
 
 def field(value: str) -> str:

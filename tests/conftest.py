@@ -1,4 +1,4 @@
-"""Shared fixtures: a real database (SQLite file, and PostgreSQL where reachable), the dev corpus."""
+"""Shared fixtures: a real database (SQLite file, and PostgreSQL where reachable), the corpora."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from storage.engine import make_engine, upgrade
+from tests import corpora
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-DEV_CORPUS = SHARED / "corpus" / "dev"
 PG_ADMIN_URL = os.environ.get("HUB_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
@@ -89,8 +88,14 @@ def sqlite_url(tmp_path: Path) -> str:
     return url
 
 
-@pytest.fixture
-def dev_corpus() -> Path:
-    if not (DEV_CORPUS / "messages.jsonl").is_file():
-        pytest.skip(f"dev corpus not found at {DEV_CORPUS}")
-    return DEV_CORPUS
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`corpus`: one run per available corpus (the generated week; the dev corpus when present)."""
+    if "corpus" in metafunc.fixturenames:
+        found = corpora.available()
+        metafunc.parametrize("corpus", list(found.values()), ids=list(found), scope="session")
+
+
+@pytest.fixture(scope="session")
+def week_corpus() -> Path:
+    """The generated week only (tests whose question does not depend on the material)."""
+    return corpora.week()

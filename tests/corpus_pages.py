@@ -1,9 +1,10 @@
-"""The dev corpus's pages as the extraction tests read them, keyed to its truth labels.
+"""A corpus's pages as the extraction tests read them, keyed to its truth labels.
 
 Every reader starts from the same records: the 200 HTML responses of `pages.warc.gz`, by
 WARC-Target-URI. On top of that, two views: `load_dev_pages` (body text plus every <a> href,
 the quick reader the identifier extractors are scored on) and `corpus_pages` (our own
-`parse_page`, for the page and platform tests).
+`parse_page`, for the page and platform tests). The corpora are those of `tests.corpora`: the
+generated week always, the dev corpus when it is beside the repository.
 """
 
 from __future__ import annotations
@@ -15,17 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 from selectolax.lexbor import LexborHTMLParser
 from warcio.archiveiterator import ArchiveIterator
 
 from extraction.page import PageText, parse_page
-from tests.conftest import DEV_CORPUS
-
-CORPUS = DEV_CORPUS
+from tests import corpora
 
 
-def html_responses(corpus: Path = CORPUS) -> Iterator[tuple[str, str, bytes]]:
+def html_responses(corpus: Path) -> Iterator[tuple[str, str, bytes]]:
     """(url, Content-Type, body bytes) of every 200 HTML response in the corpus WARC."""
     with (corpus / "pages.warc.gz").open("rb") as stream:
         for record in ArchiveIterator(stream):
@@ -40,7 +38,7 @@ def html_responses(corpus: Path = CORPUS) -> Iterator[tuple[str, str, bytes]]:
 
 @dataclass(frozen=True, slots=True)
 class DevPage:
-    """One 200 HTML page of the dev corpus as a quick reader sees it, with its truth."""
+    """One 200 HTML page of a corpus as a quick reader sees it, with its truth."""
 
     url: str
     text: str
@@ -62,21 +60,22 @@ def load_dev_pages(corpus: Path) -> tuple[DevPage, ...]:
 
 
 @functools.cache
-def corpus_truth() -> dict[str, Any]:
-    path = CORPUS / "truth.json"
-    return json.loads(path.read_text("utf-8")) if path.exists() else {"pages": {}}
+def corpus_truth(corpus: Path) -> dict[str, Any]:
+    return json.loads((corpus / "truth.json").read_text("utf-8"))
 
 
 @functools.cache
-def corpus_pages() -> dict[str, PageText]:
-    """Every 200 text/html response of the dev corpus, parsed, by WARC-Target-URI."""
-    return {url: parse_page(raw, url, content_type) for url, content_type, raw in html_responses()}
+def corpus_pages(corpus: Path) -> dict[str, PageText]:
+    """Every 200 text/html response of a corpus, parsed, by WARC-Target-URI."""
+    return {url: parse_page(raw, url, content_type) for url, content_type, raw in html_responses(corpus)}
 
 
-def corpus_urls() -> list[str]:
-    return sorted(corpus_truth()["pages"])
+def page_params() -> list[Any]:
+    """(corpus, url) for every page of every available corpus, as pytest parameters."""
+    import pytest
 
-
-needs_corpus = pytest.mark.skipif(
-    not (CORPUS / "pages.warc.gz").exists(), reason=f"dev corpus not found at {CORPUS}"
-)
+    return [
+        pytest.param(folder, url, id=f"{name}:{url}")
+        for name, folder in corpora.available().items()
+        for url in sorted(corpus_truth(folder)["pages"])
+    ]

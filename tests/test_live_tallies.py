@@ -1,6 +1,6 @@
 """The kept tallies (storage/live_tallies.py) equal a recomputation from scratch, whatever happens.
 
-A shuffled action week from the dev corpus — pastes out of time order, re-pastes by others,
+A shuffled action week from the generated corpus — pastes out of time order, re-pastes by others,
 /undo, /confirm, /reject, /ignore, /victim, /checked, /freeze — runs through `hub.handle` on
 SQLite and PostgreSQL; after every step the kept rows must equal `rebuild()`'s, the live
 standings the ones recomputed from every report, and /counts the figures counted row by row.
@@ -31,7 +31,7 @@ from extraction.fetch.archive import WarcArchive
 from storage.engine import make_engine
 from storage.models import Finding, FindingLink, Network, NetworkTally, PlatformCheck, Report, Submission
 from storage.tallies import live as live_tallies
-from tests.conftest import DEV_CORPUS
+from tests import corpora
 from tests.warcs import html, write_warc
 
 T0 = datetime(2025, 9, 15, 8, 0, tzinfo=UTC)
@@ -117,9 +117,7 @@ def kept(hub: Dispatcher) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def corpus_links() -> list[str]:
-    path = DEV_CORPUS / "messages.jsonl"
-    if not path.is_file():
-        pytest.skip(f"dev corpus not found at {DEV_CORPUS}")
+    path = corpora.week() / "messages.jsonl"
     texts = [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
     return [t for t in texts if re.search(r"hxxp|https?://|\[\.\]|www\.", t)]
 
@@ -129,7 +127,7 @@ def week(db_url: str) -> Iterator[Dispatcher]:
     config = HubConfig(allowed_chats=frozenset({"telegram:thb"}), coordinators=frozenset({COORDINATOR}))
     hub = Dispatcher(
         engine=make_engine(db_url),
-        fetcher=WarcArchive([DEV_CORPUS / "pages.warc.gz"]),
+        fetcher=WarcArchive([corpora.week() / "pages.warc.gz"]),
         registry=load_registry(),
         config=config,
     )
@@ -285,7 +283,7 @@ def test_hub_db_rebuild_tallies_repairs_kept_rows(
     config = HubConfig(allowed_chats=frozenset({"telegram:thb"}))
     hub = Dispatcher(
         engine=engine,
-        fetcher=WarcArchive([DEV_CORPUS / "pages.warc.gz"]),
+        fetcher=WarcArchive([corpora.week() / "pages.warc.gz"]),
         registry=load_registry(),
         config=config,
     )

@@ -1,10 +1,11 @@
-"""After replaying the dev corpus, the digest's figures are the export's (same queries as /counts)."""
+"""After replaying a week, the digest's figures are the export's (same queries as /counts)."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from sqlmodel import Session
 from bot.cli import main
 from commands.digest.facts import gather
 from storage.engine import make_engine
-from tests.conftest import DEV_CORPUS
+from tests.synthetic.week import FIRST_DAY
 
 LABELS = {
     "potential victims": "potential_victims",
@@ -24,24 +25,23 @@ LABELS = {
     "networks": "networks",
 }
 ZONE = "Europe/Amsterdam"
-SINCE = datetime.fromisoformat("2025-09-19T08:00:00+02:00")
+LAST_DAY = FIRST_DAY + timedelta(days=4)  # the week's Friday
+SINCE = LAST_DAY.replace(hour=8)
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    if not (DEV_CORPUS / "messages.jsonl").is_file():
-        pytest.skip(f"dev corpus not found at {DEV_CORPUS}")
-    work = tmp_path_factory.mktemp("digest-corpus")
-    db = f"sqlite:///{work / 'dev.db'}"
-    messages, warc = str(DEV_CORPUS / "messages.jsonl"), str(DEV_CORPUS / "pages.warc.gz")
+def replayed(tmp_path_factory: pytest.TempPathFactory, week_corpus: Path) -> dict[str, Any]:
+    work = tmp_path_factory.mktemp("digest-week")
+    db = f"sqlite:///{work / 'hub.db'}"
+    messages, warc = str(week_corpus / "messages.jsonl"), str(week_corpus / "pages.warc.gz")
     assert main(["replay", messages, "--warc", warc, "--db", db, "--quiet"]) == 0
     assert main(["export", "--format", "json", "--db", db, "--out", str(work / "export.json")]) == 0
     return {"db": db, "work": work, "export": json.loads((work / "export.json").read_text())}
 
 
-def dry_run(corpus: dict[str, Any], capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    png = corpus["work"] / "chart.png"
-    assert main(["digest", "--dry-run", "--db", corpus["db"], "--png", str(png), *args]) == 0
+def dry_run(replayed: dict[str, Any], capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    png = replayed["work"] / "chart.png"
+    assert main(["digest", "--dry-run", "--db", replayed["db"], "--png", str(png), *args]) == 0
     out = capsys.readouterr()
     assert "nothing was posted or recorded" in out.err
     assert png.read_bytes().startswith(b"\x89PNG")
@@ -50,24 +50,26 @@ def dry_run(corpus: dict[str, Any], capsys: pytest.CaptureFixture[str], *args: s
 
 
 def test_the_evening_digest_figures_equal_the_export_counts(
-    corpus: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    replayed: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = dry_run(corpus, capsys, "--slot", "evening", "--at", "2025-09-19T19:00")
+    text = dry_run(
+        replayed, capsys, "--slot", "evening", "--at", LAST_DAY.replace(hour=19).strftime("%Y-%m-%dT%H:%M")
+    )
     shown = {}
     for line in text.splitlines():
         match = re.fullmatch(r"• (.+): \+(\d+) · (\d+)", line)
         if match and match.group(1) in LABELS:
             shown[LABELS[match.group(1)]] = int(match.group(3))
-    assert shown == corpus["export"]["counts"]
-    assert corpus["export"]["counts"]["thb_urls"] > 0 and corpus["export"]["counts"]["networks"] > 0
+    assert shown == replayed["export"]["counts"]
+    assert replayed["export"]["counts"]["thb_urls"] > 0 and replayed["export"]["counts"]["networks"] > 0
     findings = re.search(r"^• findings: \+\d+ · (\d+)$", text, re.M)
-    assert findings and int(findings.group(1)) == len(corpus["export"]["findings"])
+    assert findings and int(findings.group(1)) == len(replayed["export"]["findings"])
 
 
-def test_new_since_the_last_digest_matches_the_exported_findings(corpus: dict[str, Any]) -> None:
-    exported = corpus["export"]["findings"]
+def test_new_since_the_last_digest_matches_the_exported_findings(replayed: dict[str, Any]) -> None:
+    exported = replayed["export"]["findings"]
     fresh = [f for f in exported if datetime.fromisoformat(f["reported_at"]) >= SINCE]
-    engine = make_engine(corpus["db"])
+    engine = make_engine(replayed["db"])
     with Session(engine) as session:
         facts = gather(slot="evening", now=SINCE, since=SINCE, timezone=ZONE, session=session)
         everything = gather(slot="evening", now=SINCE, since=None, timezone=ZONE, session=session)
@@ -98,22 +100,22 @@ def test_new_since_the_last_digest_matches_the_exported_findings(corpus: dict[st
     )
     grown = {f"N{n.id}" for n in facts.network_news}
     touched = {f["network"] for f in fresh if f["network"]}
-    thb_networks = {n["id"] for n in corpus["export"]["networks"] if n.get("thb", True)}
+    thb_networks = {n["id"] for n in replayed["export"]["networks"] if n.get("thb", True)}
     assert grown == touched & thb_networks
 
 
 def test_the_morning_digest_carries_the_rules_and_the_work(
-    corpus: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    replayed: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = dry_run(corpus, capsys, "--slot", "morning", "--at", "2025-09-19T08:00")
+    text = dry_run(replayed, capsys, "--slot", "morning", "--at", SINCE.strftime("%Y-%m-%dT%H:%M"))
     heading, since = text.splitlines()[:2]
-    assert heading == "☀️ *Morning digest* — Fri 19 Sep 08:00 (Europe/Amsterdam)"
-    assert since.startswith("Since Thu 18 Sep 19:00:")
+    assert heading == f"☀️ *Morning digest* — {SINCE:%a %d %b} 08:00 (Europe/Amsterdam)"
+    assert since.startswith(f"Since {SINCE - timedelta(days=1):%a %d %b} 19:00:")
     assert "Rules of engagement: no contact with subjects" in text
     assert re.search(r"^\*Awaiting coordinator judgement:\* \d+$", text, re.M)
     assert "http://" not in text and "https://" not in text
 
 
-def test_bad_at_is_refused(corpus: dict[str, Any]) -> None:
+def test_bad_at_is_refused(replayed: dict[str, Any]) -> None:
     with pytest.raises(SystemExit, match="not HH:MM or an ISO date-time"):
-        main(["digest", "--dry-run", "--db", corpus["db"], "--at", "tomorrow"])
+        main(["digest", "--dry-run", "--db", replayed["db"], "--at", "tomorrow"])

@@ -1,4 +1,4 @@
-"""The dev corpus replayed once for the export tests (SQLite; filters and policy run on both back ends)."""
+"""The generated week replayed once for the export tests (SQLite; filters and policy on both back ends)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,9 @@ from storage.engine import make_engine
 
 
 @pytest.fixture(scope="package")
-def replayed(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database URL holding the replayed dev corpus."""
-    corpus = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
-    if not (corpus / "messages.jsonl").is_file():
-        pytest.skip(f"dev corpus not found at {corpus}")
+def replayed(tmp_path_factory: pytest.TempPathFactory, week_corpus: Path) -> str:
+    """A database URL holding the replayed week."""
+    corpus = week_corpus
     url = f"sqlite:///{tmp_path_factory.mktemp('replayed') / 'hub.db'}"
     hub = build_hub(
         Settings(_env_file=None),  # type: ignore[call-arg]
@@ -34,8 +32,9 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="package")
-def dev_warc() -> Path:
-    return Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev" / "pages.warc.gz"
+def dev_warc(week_corpus: Path) -> Path:
+    """The WARC the replayed week was fetched from."""
+    return week_corpus / "pages.warc.gz"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Each export of the replayed dev corpus, read back by its reference library, matches the database."""
+"""Each export of the replayed week, read back by its reference library, matches the database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""E-mails: obfuscated spellings, prose and URL look-alikes, and the dev corpus.
+"""E-mails: obfuscated spellings, prose and URL look-alikes, and the corpora.
 
 Also home of the dev-corpus page reader the wallet and handle tests share (one reading of the
 WARC per test session).
@@ -102,8 +102,8 @@ def test_source_is_passed_through() -> None:
     assert identifier.kind == "email"
 
 
-def test_dev_corpus_emails(dev_corpus: Path) -> None:
-    pages = load_dev_pages(dev_corpus)
+def test_corpus_emails(corpus: Path) -> None:
+    pages = load_dev_pages(corpus)
     found, expected = [], []
     for page in pages:
         boilerplate = set(page.truth["site_boilerplate"]["email"])
@@ -114,10 +114,10 @@ def test_dev_corpus_emails(dev_corpus: Path) -> None:
     assert precision >= MIN_PRECISION and recall >= MIN_RECALL, (precision, recall, misses)
 
 
-def test_dev_corpus_typed_emails_in_messages(dev_corpus: Path) -> None:
+def test_corpus_typed_emails_in_messages(corpus: Path) -> None:
     """Chat messages hold no typed e-mail; a URL with user:password@host must not make one."""
-    truth = json.loads((dev_corpus / "truth.json").read_text("utf-8"))
-    messages = (dev_corpus / "messages.jsonl").read_text("utf-8").splitlines()
+    truth = json.loads((corpus / "truth.json").read_text("utf-8"))
+    messages = (corpus / "messages.jsonl").read_text("utf-8").splitlines()
     typed = {row["msg_index"]: set(row["identifiers"]["email"]) for row in truth["text_identifiers"]}
     for index, line in enumerate(messages):
         found = {identifier.value for identifier in find_emails(json.loads(line)["text"], source="message")}

@@ -1,4 +1,4 @@
-"""Handles: profile URLs, platform labels, the bare-@ rule, negatives, and the dev corpus."""
+"""Handles: profile URLs, platform labels, the bare-@ rule, negatives, and the corpora."""
 
 from __future__ import annotations
 
@@ -119,8 +119,8 @@ def test_find_handles_once_each_in_order() -> None:
 OWN_HANDLE_PLATFORMS = ("telegram", "instagram")
 
 
-def test_dev_corpus_handles(dev_corpus: Path) -> None:
-    pages = load_dev_pages(dev_corpus)
+def test_corpus_handles(corpus: Path) -> None:
+    pages = load_dev_pages(corpus)
     found, expected = [], []
     for page in pages:
         values = {identifier.value for identifier in find_handles(page.text)}
@@ -136,10 +136,10 @@ def test_dev_corpus_handles(dev_corpus: Path) -> None:
     assert precision >= MIN_PRECISION and recall >= MIN_RECALL, (precision, recall, misses)
 
 
-def test_dev_corpus_typed_handles_in_messages(dev_corpus: Path) -> None:
+def test_corpus_typed_handles_in_messages(corpus: Path) -> None:
     """Handles typed in chat are found; pasted profile links are links (the caller's business)."""
-    truth = json.loads((dev_corpus / "truth.json").read_text("utf-8"))
-    messages = (dev_corpus / "messages.jsonl").read_text("utf-8").splitlines()
+    truth = json.loads((corpus / "truth.json").read_text("utf-8"))
+    messages = (corpus / "messages.jsonl").read_text("utf-8").splitlines()
     typed = {row["msg_index"]: set(row["identifiers"]["handle"]) for row in truth["text_identifiers"]}
     for index, line in enumerate(messages):
         found = find_handles(json.loads(line)["text"], source="message")

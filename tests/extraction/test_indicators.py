@@ -1,4 +1,4 @@
-"""Indicators per code and language, the emoji codes, the THB-suspect score, and the dev corpus."""
+"""Indicators per code and language, the emoji codes, the THB-suspect score, and the corpora."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from extraction.indicators import (
 )
 from extraction.suspect import THB_SUSPECT_THRESHOLD, is_thb_suspect, thb_score
 from extraction.types import Indicator
+from tests import corpora
 from tests.corpus_pages import html_responses
 
 LANGUAGES = ("en", "nl", "de", "fr", "es", "it", "ro", "pl", "pt", "el")
@@ -276,7 +277,7 @@ def test_obscured_contact_counts_once() -> None:
     assert flag_only >= THB_SUSPECT_THRESHOLD
 
 
-# --- dev corpus -------------------------------------------------------------------------------
+# --- the corpora ------------------------------------------------------------------------------
 
 MIN_F1 = 0.90
 MIN_CODE_PRECISION = 0.90
@@ -306,12 +307,21 @@ def _contact_block(text: str) -> str:
     return body[max(labels) :] if max(labels) >= 0 else ""
 
 
-@pytest.mark.parametrize("with_obscured", [True, False], ids=["obscured-detected", "lexicon-only"])
-def test_dev_corpus_thb_suspect_and_codes(dev_corpus: Path, with_obscured: bool) -> None:
+# Wording of the generated week the lexicons do not read yet (issue #22: indicators that
+# generalise). The per-code recall test is expected to fail on the week until they do.
+WEEK_GAPS = (
+    "lexicons miss the week's wording: crypto_only ('Payment only in USDT or bitcoin' in 7 of 8 "
+    "languages), restricted ('I cannot go out alone' in 7 of 8), some third_party, debt and job_lure "
+    "phrasings (#22)"
+)
+
+
+def _scored(corpus: Path, with_obscured: bool) -> tuple[float, dict[str, Counter[str]], str]:
+    """THB-suspect F1, per-code counts on suspect pages, and a report for failure messages."""
     tp = fp = fn = 0
     per_code: dict[str, Counter[str]] = {}
     misses = []
-    for url, text, truth in _dev_pages(dev_corpus):
+    for url, text, truth in _dev_pages(corpus):
         found = find_indicators(text, str(truth["language"]))
         obscured = with_obscured and bool(_OBSCURED_PHONE.search(_contact_block(text)))
         suspect = is_thb_suspect(
@@ -331,10 +341,25 @@ def test_dev_corpus_thb_suspect_and_codes(dev_corpus: Path, with_obscured: bool)
                 per_code.setdefault(code, Counter())[outcome] += 1
     f1 = 2 * tp / (2 * tp + fp + fn)
     report = "\n".join([f"F1={f1:.3f} tp={tp} fp={fp} fn={fn}", *misses, *_code_table(per_code)])
+    return f1, per_code, report
+
+
+@pytest.mark.parametrize("with_obscured", [True, False], ids=["obscured-detected", "lexicon-only"])
+def test_corpus_thb_suspect_and_code_precision(corpus: Path, with_obscured: bool) -> None:
+    f1, per_code, report = _scored(corpus, with_obscured)
     print(report)
     assert f1 >= MIN_F1, report
     for code, counts in per_code.items():
-        assert counts["tp"] / max(1, counts["tp"] + counts["fp"]) >= MIN_CODE_PRECISION, (code, report)
+        if counts["tp"] + counts["fp"]:  # a code never said has no precision to judge
+            assert counts["tp"] / (counts["tp"] + counts["fp"]) >= MIN_CODE_PRECISION, (code, report)
+
+
+def test_corpus_code_recall(corpus: Path, request: pytest.FixtureRequest) -> None:
+    if corpus == corpora.week():
+        request.applymarker(pytest.mark.xfail(strict=True, reason=WEEK_GAPS))
+    _, per_code, report = _scored(corpus, with_obscured=True)
+    print(report)
+    for code, counts in per_code.items():
         assert counts["tp"] / max(1, counts["tp"] + counts["fn"]) >= MIN_CODE_RECALL, (code, report)
 
 

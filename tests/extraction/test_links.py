@@ -1,4 +1,4 @@
-"""Links in chat text: tables of messages, Slack markup, IDN hosts, and the dev corpus."""
+"""Links in chat text: tables of messages, Slack markup, IDN hosts, and the corpora."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 from extraction.links import display_host, find_links
 from extraction.refang import refang
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dev"
 ONION = "zmymd73f722zgvodbj5ci2dk5yb5hvx7jikqp6jnr5hp6pwagox3hoad"
 
 # (message, [(raw, url, defanged)]) — raw is the link as typed, url what the hub fetches.
@@ -152,20 +151,11 @@ def test_long_junk_stays_fast(text: str) -> None:
     assert time.perf_counter() - started < 5.0
 
 
-def _corpus() -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
-    if not (CORPUS / "messages.jsonl").exists() or not (CORPUS / "truth.json").exists():
-        return None
-    lines = (CORPUS / "messages.jsonl").read_text(encoding="utf-8").splitlines()
-    messages = [json.loads(line) for line in lines if line.strip()]
-    return messages, json.loads((CORPUS / "truth.json").read_text(encoding="utf-8"))
-
-
-@pytest.mark.skipif(_corpus() is None, reason=f"dev corpus missing: {CORPUS}")
-def test_dev_corpus_links() -> None:
+def test_corpus_links(corpus: Path) -> None:
     """Every pasted token found (compared after refang), nothing extra, must-not-fetch refused."""
-    corpus = _corpus()
-    assert corpus is not None
-    messages, truth = corpus
+    lines = (corpus / "messages.jsonl").read_text(encoding="utf-8").splitlines()
+    messages = [json.loads(line) for line in lines if line.strip()]
+    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
     pasted: dict[int, list[dict[str, Any]]] = {}
     for row in truth["pasted"]:
         pasted.setdefault(row["msg_index"], []).append(row)

@@ -1,18 +1,20 @@
 """parse_page: ad text apart from site furniture, links, language, decoding.
 
 Two tables: small hand-made pages, one rule per row (general web markup, not the corpus
-templates), and every 200 HTML page of the dev corpus checked against its truth labels.
+templates), and every 200 HTML page of each corpus checked against its truth labels.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from extraction.charset import decode_html
 from extraction.page import parse_page, site_furniture_lines
-from tests.corpus_pages import corpus_pages, corpus_truth, corpus_urls, needs_corpus
+from tests.corpus_pages import corpus_pages, corpus_truth, page_params
+from tests.synthetic import wording
 
 URL = "https://example.nl/ad/1"
 
@@ -249,12 +251,14 @@ def test_site_furniture_lines(pages: list[str], expected: set[str]) -> None:
     assert site_furniture_lines(pages) == expected
 
 
-# --- dev corpus ------------------------------------------------------------------------------------
+# --- the corpora -----------------------------------------------------------------------------------
+# Digit words of every language the generated week writes in (tests/synthetic/wording.py), and "oh".
 _WORD_DIGITS = {
-    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-    "seven": "7", "eight": "8", "nine": "9", "plus": "",
-}  # fmt: skip
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(_WORD_DIGITS) + r")\b")
+    "oh": "0",
+    **{w: str(d) for words in wording.DIGIT_WORDS.values() for d, w in enumerate(words)},
+}
+_WORD_DIGITS.update({plus: "" for plus in wording.PLUS_WORD.values()})
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(_WORD_DIGITS, key=len, reverse=True)) + r")\b")
 _LOOK_ALIKES = str.maketrans("OoIl", "0011")
 
 
@@ -282,11 +286,10 @@ def _deobfuscated(text: str) -> str:
     return text
 
 
-@needs_corpus
-@pytest.mark.parametrize("url", corpus_urls())
-def test_corpus_site_boilerplate_stays_out_of_body(url: str) -> None:
-    page = corpus_pages()[url]
-    boilerplate = corpus_truth()["pages"][url]["site_boilerplate"]
+@pytest.mark.parametrize(("folder", "url"), page_params())
+def test_corpus_site_boilerplate_stays_out_of_body(folder: Path, url: str) -> None:
+    page = corpus_pages(folder)[url]
+    boilerplate = corpus_truth(folder)["pages"][url]["site_boilerplate"]
     for email in boilerplate["email"]:
         assert email not in _deobfuscated(page.body)
         assert not any(email in link.lower() for link in page.links)
@@ -296,11 +299,10 @@ def test_corpus_site_boilerplate_stays_out_of_body(url: str) -> None:
         assert _has_phone(phone, page.furniture)
 
 
-@needs_corpus
-@pytest.mark.parametrize("url", corpus_urls())
-def test_corpus_identifiers_are_in_body_or_links(url: str) -> None:
-    page = corpus_pages()[url]
-    identifiers = corpus_truth()["pages"][url]["identifiers"]
+@pytest.mark.parametrize(("folder", "url"), page_params())
+def test_corpus_identifiers_are_in_body_or_links(folder: Path, url: str) -> None:
+    page = corpus_pages(folder)[url]
+    identifiers = corpus_truth(folder)["pages"][url]["identifiers"]
     # A profile page's own handle is its URL (the handle extractor reads it from there).
     text = "\n".join((url, page.body, *page.links))
     folded = _deobfuscated(text)

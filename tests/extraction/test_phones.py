@@ -1,15 +1,16 @@
-"""Phone numbers: shared conformance vectors, obfuscation styles, look-alikes, dev corpus."""
+"""Phone numbers: shared conformance vectors, obfuscation styles, look-alikes, the corpora."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from extraction.identifiers.deobfuscate import deobfuscate_digits, deobfuscate_with_offsets
 from extraction.identifiers.phones import find_phones, phone_from_href
-from tests.corpus_pages import CORPUS, html_responses
+from tests.corpus_pages import html_responses
 from tests.vectors import VECTORS, vector_rows
 
 ROWS = vector_rows("phone_vectors.tsv")
@@ -190,11 +191,11 @@ def test_phone_from_href(href: str, regions: list[str], expected: str | None) ->
         assert phone.raw == href and phone.kind == "phone"
 
 
-def _dev_pages() -> Iterator[tuple[str, str, list[str]]]:
-    """(url, body text, hrefs) for every 200 HTML page of the dev corpus."""
+def _dev_pages(corpus: Path) -> Iterator[tuple[str, str, list[str]]]:
+    """(url, body text, hrefs) for every 200 HTML page of a corpus."""
     from selectolax.lexbor import LexborHTMLParser
 
-    for url, _, raw in html_responses():
+    for url, _, raw in html_responses(corpus):
         tree = LexborHTMLParser(raw)
         text = tree.body.text(separator=" ") if tree.body else ""
         hrefs = [a.attributes.get("href") or "" for a in tree.css("a")]
@@ -206,13 +207,12 @@ def _site_region(url: str) -> list[str]:
     return [{"UK": "GB"}.get(tld, tld)] if len(tld) == 2 else []
 
 
-@pytest.mark.skipif(not (CORPUS / "truth.json").exists(), reason=f"dev corpus missing: {CORPUS}")
-def test_dev_corpus_phone_recall() -> None:
-    truth = json.loads((CORPUS / "truth.json").read_text(encoding="utf-8"))["pages"]
+def test_corpus_phone_recall(corpus: Path) -> None:
+    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))["pages"]
     hits = false_alarms = expected_total = 0
     misses: list[str] = []
     wrong: list[str] = []
-    for url, text, hrefs in _dev_pages():
+    for url, text, hrefs in _dev_pages(corpus):
         page = truth[url]
         regions = [*_site_region(url), page["country"]]
         found = {phone.value for phone in find_phones(text, regions)}

@@ -1,6 +1,8 @@
-"""registrable_domain, site_country, platform_kind: tables of cases and the dev corpus."""
+"""registrable_domain, site_country, platform_kind: tables of cases and the corpora."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,7 @@ from extraction.platforms import (
     registrable_domain,
     site_country,
 )
-from tests.corpus_pages import corpus_pages, corpus_truth, needs_corpus
+from tests.corpus_pages import corpus_pages, corpus_truth
 
 DOMAIN_CASES = [
     ("https://www.example.co.uk/ad/1", "example.co.uk"),
@@ -178,15 +180,14 @@ def test_fold(text: str, expected: str) -> None:
     assert fold(text) == expected
 
 
-@needs_corpus
-def test_corpus_platform_kind_accuracy() -> None:
-    """Dev corpus: ≥ 0.95 of the 200 HTML pages get their labelled kind (target 1.0).
+def test_corpus_platform_kind_accuracy(corpus: Path) -> None:
+    """Every corpus: ≥ 0.95 of the 200 HTML pages get their labelled kind (target 1.0).
 
     None of the corpus domains is in the known-platform table except the real ones the corpus
     itself uses (instagram.com, t.me, facebook.com, vk.com, tiktok.com, chat.whatsapp.com).
     """
-    truth = corpus_truth()["pages"]
-    pages = corpus_pages()
+    truth = corpus_truth(corpus)["pages"]
+    pages = corpus_pages(corpus)
     wrong = {url: (platform_kind(url, page), truth[url]["platform_kind"]) for url, page in pages.items()}
     wrong = {url: kinds for url, kinds in wrong.items() if kinds[0] != kinds[1]}
     accuracy = 1 - len(wrong) / len(pages)

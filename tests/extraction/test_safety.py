@@ -1,4 +1,4 @@
-"""CSAM stop and organ-trafficking flag: positives and negatives in several languages, dev corpus."""
+"""CSAM stop and organ-trafficking flag: positives and negatives in several languages, the corpora."""
 
 from __future__ import annotations
 
@@ -142,10 +142,10 @@ def test_blood_group_evidence_stores_no_medical_data() -> None:
     assert "O+" not in found.evidence
 
 
-def test_dev_corpus_never_triggers_the_csam_stop(dev_corpus: Path) -> None:
+def test_corpus_never_triggers_the_csam_stop(corpus: Path) -> None:
     # The corpus is 19+ throughout: any stop here is a false alarm.
     stopped = []
-    with gzip.open(dev_corpus / "pages.warc.gz", "rb") as stream:
+    with gzip.open(corpus / "pages.warc.gz", "rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type != "response" or record.http_headers.get_statuscode() != "200":
                 continue
@@ -155,7 +155,7 @@ def test_dev_corpus_never_triggers_the_csam_stop(dev_corpus: Path) -> None:
             text = tree.body.text(separator="\n") if tree.body is not None else ""
             if csam_suspected(text) or organ_trafficking(text):
                 stopped.append(record.rec_headers.get_header("WARC-Target-URI"))
-    for line in (dev_corpus / "messages.jsonl").read_text("utf-8").splitlines():
+    for line in (corpus / "messages.jsonl").read_text("utf-8").splitlines():
         message = json.loads(line)
         if csam_suspected(message["text"]):
             stopped.append(message["text"][:60])

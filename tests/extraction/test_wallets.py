@@ -1,4 +1,4 @@
-"""Wallets: every crypto conformance vector, own edge cases, and the dev corpus."""
+"""Wallets: every crypto conformance vector, own edge cases, and the corpora."""
 
 from __future__ import annotations
 
@@ -90,8 +90,8 @@ def test_find_wallets_keeps_raw_and_source() -> None:
     assert (identifier.kind, identifier.raw, identifier.source) == ("wallet", GENESIS, "message")
 
 
-def test_dev_corpus_wallets(dev_corpus: Path) -> None:
-    pages = load_dev_pages(dev_corpus)
+def test_corpus_wallets(corpus: Path) -> None:
+    pages = load_dev_pages(corpus)
     found = [{identifier.value for identifier in find_wallets(page.text)} for page in pages]
     expected = [
         {wallet_value(address) or f"invalid:{address}" for address in page.truth["identifiers"]["wallet"]}
@@ -101,9 +101,9 @@ def test_dev_corpus_wallets(dev_corpus: Path) -> None:
     assert precision >= MIN_PRECISION and recall >= MIN_RECALL, (precision, recall, misses)
 
 
-def test_dev_corpus_decoys_are_not_wallets(dev_corpus: Path) -> None:
-    truth = json.loads((dev_corpus / "truth.json").read_text("utf-8"))
-    pages = {page.url: page for page in load_dev_pages(dev_corpus)}
+def test_corpus_decoys_are_not_wallets(corpus: Path) -> None:
+    truth = json.loads((corpus / "truth.json").read_text("utf-8"))
+    pages = {page.url: page for page in load_dev_pages(corpus)}
     assert truth["decoys"], "the corpus promises decoys"
     for decoy in truth["decoys"]:
         assert decoy["value"] in pages[decoy["page"]].text, (
@@ -113,9 +113,9 @@ def test_dev_corpus_decoys_are_not_wallets(dev_corpus: Path) -> None:
         assert decoy["value"] not in raws
 
 
-def test_dev_corpus_typed_wallets_in_messages(dev_corpus: Path) -> None:
-    truth = json.loads((dev_corpus / "truth.json").read_text("utf-8"))
-    messages = (dev_corpus / "messages.jsonl").read_text("utf-8").splitlines()
+def test_corpus_typed_wallets_in_messages(corpus: Path) -> None:
+    truth = json.loads((corpus / "truth.json").read_text("utf-8"))
+    messages = (corpus / "messages.jsonl").read_text("utf-8").splitlines()
     typed = {row["msg_index"]: set(row["identifiers"]["wallet"]) for row in truth["text_identifiers"]}
     for index, line in enumerate(messages):
         found = {identifier.raw for identifier in find_wallets(json.loads(line)["text"], source="message")}

@@ -13,16 +13,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.conftest import DEV_CORPUS, REPO
+from tests import corpora
+from tests.conftest import REPO
 
 HUB = [sys.executable, "-m", "bot.cli"]
 
 
 def five_hundred_messages(path: Path) -> Path:
-    """The dev corpus chat, repeated with new times and message ids until it is 500 lines long."""
-    lines = [json.loads(x) for x in (DEV_CORPUS / "messages.jsonl").read_text().splitlines() if x.strip()]
+    """The week's chat, repeated with new times and message ids until it is 500 lines long."""
+    chat = (corpora.week() / "messages.jsonl").read_text(encoding="utf-8")
+    lines = [json.loads(x) for x in chat.splitlines() if x.strip()]
     out = []
     for n in range(500):
         line = dict(lines[n % len(lines)])
@@ -36,7 +36,7 @@ def five_hundred_messages(path: Path) -> Path:
 
 
 def replay(messages: Path, db: str, **kwargs: Any) -> subprocess.Popen[bytes]:
-    warc = str(DEV_CORPUS / "pages.warc.gz")
+    warc = str(corpora.week() / "pages.warc.gz")
     return subprocess.Popen(
         [*HUB, "replay", str(messages), "--warc", warc, "--db", db, "--quiet"],
         cwd=REPO,
@@ -66,7 +66,6 @@ def done_count(path: Path) -> int:
         return 0
 
 
-@pytest.mark.skipif(not (DEV_CORPUS / "messages.jsonl").is_file(), reason="dev corpus not found")
 def test_kill_minus_nine_mid_replay_then_restart_counts_every_message_once(tmp_path: Path) -> None:
     messages = five_hundred_messages(tmp_path / "500.jsonl")
     clean_db, killed_db = tmp_path / "clean.db", tmp_path / "killed.db"

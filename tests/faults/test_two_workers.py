@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from storage.engine import is_contention, upgrade
-from tests.conftest import DEV_CORPUS, REPO, _reset_pg
+from tests.conftest import REPO, _reset_pg
 
 HUB = [sys.executable, "-m", "bot.cli"]
 
@@ -52,15 +52,16 @@ def export(db: str, out: Path) -> dict[str, Any]:
     return json.loads(out.read_text())  # type: ignore[no-any-return]
 
 
-@pytest.mark.skipif(not (DEV_CORPUS / "messages.jsonl").is_file(), reason="dev corpus not found")
-def test_two_workers_on_one_stream_count_every_message_once(pg_database: str, tmp_path: Path) -> None:
+def test_two_workers_on_one_stream_count_every_message_once(
+    pg_database: str, tmp_path: Path, week_corpus: Path
+) -> None:
     engine = _reset_pg(pg_database)
     upgrade(engine)
     args = [
         "replay",
-        str(DEV_CORPUS / "messages.jsonl"),
+        str(week_corpus / "messages.jsonl"),
         "--warc",
-        str(DEV_CORPUS / "pages.warc.gz"),
+        str(week_corpus / "pages.warc.gz"),
         "--quiet",
     ]
     workers = [
@@ -73,7 +74,8 @@ def test_two_workers_on_one_stream_count_every_message_once(pg_database: str, tm
         assert worker.wait(timeout=300) == 0, worker.stderr.read() if worker.stderr else ""
     with engine.connect() as conn:
         statuses = dict(conn.execute(text("SELECT status, count(*) FROM submissions GROUP BY status")).all())
-    assert statuses == {"done": 152}  # every line once, whichever worker took it
+    lines = (week_corpus / "messages.jsonl").read_text(encoding="utf-8").splitlines()
+    assert statuses == {"done": len(lines)}  # every line once, whichever worker took it
     single = f"sqlite:///{tmp_path / 'single.db'}"
     subprocess.run([*HUB, *args, "--db", single], cwd=REPO, check=True, capture_output=True)
     assert summary(export(pg_database, tmp_path / "two.json")) == summary(

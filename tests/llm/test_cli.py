@@ -78,7 +78,7 @@ def test_eval_llm_without_a_model_says_so(
 
 
 def test_eval_llm_scores_the_model_per_code_against_the_corpus_truth(
-    llm_env: FakeOpenAI, dev_corpus: Path, capsys: pytest.CaptureFixture[str]
+    llm_env: FakeOpenAI, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # A model that sees "new in town" everywhere: right where the page says it, dropped elsewhere.
     llm_env.structured = {
@@ -90,12 +90,12 @@ def test_eval_llm_scores_the_model_per_code_against_the_corpus_truth(
         "confidence": 0.5,
     }
     limit = 25
-    assert main(["eval-llm", "--corpus", str(dev_corpus), "--limit", str(limit)]) == 0
+    assert main(["eval-llm", "--corpus", str(corpus), "--limit", str(limit)]) == 0
     out = capsys.readouterr().out
 
-    truth = truth_indicators(dev_corpus)
+    truth = truth_indicators(corpus)
     urls = sorted(truth)[:limit]
-    archive = WarcArchive([dev_corpus / "pages.warc.gz"])
+    archive = WarcArchive([corpus / "pages.warc.gz"])
     says = {}
     for url in urls:
         analysis = analyse_page(archive.fetch(url), url)

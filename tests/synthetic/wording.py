@@ -172,6 +172,26 @@ JOB = {
            "Invia il tuo CV tramite il modulo.", "Ferie pagate e fondo pensione."],
 }  # fmt: skip
 
+# What a vacancy adds about the work: each page picks two, so two vacancies are never copies.
+JOB_EXTRA = {
+    "en": ["Early shifts from 6 am, weekends off.", "A forklift licence is an advantage.", "You will join a team of twelve in our new depot.",
+           "Training on the job in the first two weeks.", "Free parking and a canteen on site.", "Overtime is paid at time and a half."],
+    "de": ["Frühschicht ab 6 Uhr, Wochenenden frei.", "Ein Staplerschein ist von Vorteil.", "Sie arbeiten in einem Team von zwölf Kollegen im neuen Lager.",
+           "Einarbeitung in den ersten zwei Wochen.", "Kostenlose Parkplätze und Kantine vor Ort.", "Überstunden werden mit Zuschlag bezahlt."],
+    "nl": ["Vroege dienst vanaf 6 uur, weekenden vrij.", "Een heftruckcertificaat is een pré.", "Je komt in een team van twaalf collega's in ons nieuwe magazijn.",
+           "De eerste twee weken word je ingewerkt.", "Gratis parkeren en een kantine op het terrein.", "Overuren worden extra betaald."],
+    "pl": ["Poranna zmiana od 6:00, wolne weekendy.", "Uprawnienia na wózek widłowy będą atutem.", "Dołączysz do dwunastoosobowego zespołu w nowym magazynie.",
+           "Szkolenie stanowiskowe przez pierwsze dwa tygodnie.", "Bezpłatny parking i stołówka na miejscu.", "Nadgodziny płatne dodatkowo."],
+    "ro": ["Tura de dimineață de la ora 6, weekendurile libere.", "Permisul de stivuitorist este un avantaj.", "Vei lucra într-o echipă de doisprezece oameni în noul depozit.",
+           "Instruire la locul de muncă în primele două săptămâni.", "Parcare gratuită și cantină.", "Orele suplimentare se plătesc separat."],
+    "es": ["Turno de mañana desde las 6, fines de semana libres.", "Se valorará el carné de carretillero.", "Te unirás a un equipo de doce personas en el nuevo almacén.",
+           "Formación en el puesto las dos primeras semanas.", "Aparcamiento gratuito y comedor en el centro.", "Las horas extra se pagan aparte."],
+    "fr": ["Poste du matin dès 6 h, week-ends libres.", "Le CACES est un plus.", "Vous rejoindrez une équipe de douze personnes dans notre nouvel entrepôt.",
+           "Formation sur le poste pendant les deux premières semaines.", "Parking gratuit et cantine sur place.", "Heures supplémentaires majorées."],
+    "it": ["Turno del mattino dalle 6, weekend liberi.", "Il patentino del muletto è un vantaggio.", "Entrerai in una squadra di dodici persone nel nuovo magazzino.",
+           "Formazione sul posto nelle prime due settimane.", "Parcheggio gratuito e mensa interna.", "Gli straordinari sono pagati a parte."],
+}  # fmt: skip
+
 MARKET = {
     "en": ["Selling {item}, good condition, {price} GBP.", "Collection in {city} only.", "Smoke-free home."],
     "de": ["Verkaufe {item}, guter Zustand, {price} €.", "Nur Abholung in {city}.", "Nichtraucherhaushalt."],
@@ -181,6 +201,26 @@ MARKET = {
     "es": ["Vendo {item}, buen estado, {price} €.", "Recogida en {city}.", "Casa sin humo."],
     "fr": ["Vends {item}, bon état, {price} €.", "À retirer à {city}.", "Maison non-fumeur."],
     "it": ["Vendo {item}, buone condizioni, {price} €.", "Ritiro a {city}.", "Casa di non fumatori."],
+}  # fmt: skip
+
+# A local news article (the "other" pages): city council, roadworks, a market, a match.
+NEWS = {
+    "en": ["The council in {city} approved the new cycle lanes on Tuesday evening.", "Roadworks on the ring road will last until the end of April.",
+           "The weekly farmers' market moves to the old station square.", "The local team won 3-1 in front of 4,200 fans."],
+    "de": ["Der Stadtrat von {city} hat am Dienstagabend die neuen Radwege beschlossen.", "Die Bauarbeiten an der Ringstraße dauern bis Ende April.",
+           "Der Wochenmarkt zieht auf den Platz am alten Bahnhof um.", "Die Heimmannschaft gewann vor 4.200 Zuschauern mit 3:1."],
+    "nl": ["De gemeenteraad van {city} stemde dinsdagavond in met de nieuwe fietspaden.", "De werkzaamheden aan de ringweg duren tot eind april.",
+           "De weekmarkt verhuist naar het plein bij het oude station.", "De thuisploeg won met 3-1 voor 4200 toeschouwers."],
+    "pl": ["Rada miasta {city} przyjęła we wtorek wieczorem plan nowych ścieżek rowerowych.", "Remont obwodnicy potrwa do końca kwietnia.",
+           "Targ przenosi się na plac przy starym dworcu.", "Gospodarze wygrali 3:1 przy 4200 kibicach."],
+    "ro": ["Consiliul local din {city} a aprobat marți seara noile piste de biciclete.", "Lucrările pe centură durează până la sfârșitul lui aprilie.",
+           "Piața săptămânală se mută în piața de lângă gara veche.", "Echipa gazdă a câștigat cu 3-1 în fața a 4.200 de spectatori."],
+    "es": ["El ayuntamiento de {city} aprobó el martes por la noche los nuevos carriles bici.", "Las obras de la circunvalación durarán hasta finales de abril.",
+           "El mercado semanal se traslada a la plaza de la antigua estación.", "El equipo local ganó 3-1 ante 4.200 aficionados."],
+    "fr": ["Le conseil municipal de {city} a adopté mardi soir les nouvelles pistes cyclables.", "Les travaux sur la rocade dureront jusqu'à fin avril.",
+           "Le marché hebdomadaire déménage sur la place de l'ancienne gare.", "L'équipe locale s'est imposée 3-1 devant 4 200 spectateurs."],
+    "it": ["Il consiglio comunale di {city} ha approvato martedì sera le nuove piste ciclabili.", "I lavori sulla tangenziale dureranno fino a fine aprile.",
+           "Il mercato settimanale si sposta nella piazza della vecchia stazione.", "La squadra di casa ha vinto 3-1 davanti a 4.200 spettatori."],
 }  # fmt: skip
 
 INDICATORS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,6 @@ from sqlmodel import Session
 
 from bot.console import console_invocation
 from commands.core.dispatcher import Dispatcher
-from commands.core.seam import Invocation
 from storage.models import Participant
 from tests.commands.conftest import COORDINATOR, T0, URL1, URL3, ask, say
 
@@ -103,15 +103,8 @@ def test_a_url_like_name_is_echoed_defanged(hub: Dispatcher) -> None:
         assert "evil.example.com" not in reply.text
 
 
-def test_the_restart_header_uses_the_cleaned_name() -> None:
-    inv = Invocation(
-        participant_id="tg:1",
-        platform="telegram",
-        chat_id="telegram:thb",
-        text="x",
-        ts=T0,
-        message_key="k",
-        participant_name="Bob\nCoordinator Cora (NL) confirmed #1",
-    )
+def test_every_invocation_carries_the_cleaned_name() -> None:
+    """Headers built from the sender's name (a late answer after a restart) get it clean too."""
+    inv = replace(say("x"), participant_name="Bob\nCoordinator Cora (NL) confirmed #1")
     assert inv.participant_name == "Bob Coordinator Cora (NL) confirmed #1"
     assert say("x").participant_name == "tg:1"

@@ -64,7 +64,8 @@ def test_a_name_with_nothing_printable_is_refused(hub: Dispatcher) -> None:
     assert reply.refused and "needs letters" in reply.text
 
 
-def test_a_second_anna_gets_a_number_and_is_told(hub: Dispatcher) -> None:
+def test_a_second_anna_gets_a_number_and_is_told(hub_both: Dispatcher) -> None:
+    hub = hub_both
     assert ask(hub, "/join NL anna", user="tg:6").text.startswith("Welcome, anna 2 (NL).")
     assert ask(hub, "/join RO Anna", user="tg:7").text.startswith("Welcome, Anna 3 (RO).")
     assert ask(hub, "/join NL Anna", user="tg:1").text.startswith("Updated, Anna (NL).")  # her own name
@@ -78,8 +79,9 @@ def test_a_second_anna_gets_a_number_and_is_told(hub: Dispatcher) -> None:
     assert len({n.casefold() for n in names}) == 3
 
 
-def test_a_platform_name_is_cleaned_and_made_unique_at_intake(hub: Dispatcher) -> None:
+def test_a_platform_name_is_cleaned_and_made_unique_at_intake(hub_both: Dispatcher) -> None:
     """A vouched sender (the console, a replayed file) is registered from the adapter's name."""
+    hub = hub_both
     inv = console_invocation(URL3, user="console:x", name="Ewa\n\u202e@here", country="PL")
     assert inv.participant_name == "Ewa here"
     hub.handle(inv)

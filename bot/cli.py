@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from bot.settings import Settings
+from bot.startup import EXIT_CODE, StartupError
 
 if TYPE_CHECKING:
     from commands.core.dispatcher import Dispatcher
@@ -22,8 +23,14 @@ def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
-        raise SystemExit(f"hub: bad settings — {problems}") from None
+        raise StartupError(*(_problem(e) for e in exc.errors())) from None
+
+
+def _problem(error: Any) -> str:
+    """One bad setting as one line: `TIMEZONE: 'Mars/Phobos' is not a time zone name like …`."""
+    name = ".".join(map(str, error["loc"])).upper()
+    cause = (error.get("ctx") or {}).get("error")
+    return f"{name}: {cause if isinstance(cause, ValueError) else error['msg']}"
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -42,11 +49,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.logsafe import redact_url
+
     settings = _settings()
     if not settings.chat_enabled:
         print(
             "No chat tokens set (TELEGRAM_BOT_TOKEN / SLACK_BOT_TOKEN): starting the console chat on "
-            f"{args.db or settings.database_url}."
+            f"{redact_url(args.db or settings.database_url)}."
         )
         return cmd_chat(args)
     import asyncio
@@ -272,7 +281,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except StartupError as exc:
+        for line in exc.lines:
+            print(f"hub: {line}", file=sys.stderr)
+        return EXIT_CODE
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from commands.digest.schedule import parse_hhmm, parse_zone
+
+# The platforms a chat id can name (`<platform>:<chat>`, as the adapters build them).
+CHAT_PLATFORMS = ("telegram", "slack", "console")
+
 PLACEHOLDERS = {"changeme", "change-me", "xxx", "your-token-here", "todo", "secret"}
 
 CsvList = Annotated[list[str], NoDecode]
@@ -59,6 +64,30 @@ class Settings(BaseSettings):
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_chats")
+    @classmethod
+    def _platform_prefixed(cls, value: list[str]) -> list[str]:
+        for chat in value:
+            platform, _, rest = chat.partition(":")
+            if platform not in CHAT_PLATFORMS or not rest:
+                raise ValueError(
+                    f"{chat!r} needs a platform prefix, e.g. telegram:{chat}"
+                    if platform not in CHAT_PLATFORMS
+                    else f"{chat!r} names no chat after the prefix, e.g. telegram:-100123"
+                )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return parse_zone(value)
+
+    @field_validator("digest_morning", "digest_evening")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        parse_hhmm(value)
         return value
 
     @field_validator(

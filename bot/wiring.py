@@ -9,8 +9,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
+from bot.logsafe import redact_url
 from bot.settings import Settings
+from bot.startup import StartupError
 from commands.core.context import HubConfig
 from commands.core.dispatcher import Dispatcher, utc_now
 from commands.core.registry import load_registry
@@ -52,8 +55,16 @@ def build_hub(
     database_url: str | None = None,
 ) -> Dispatcher:
     """A ready hub: migrations applied; pages from WARC files when given, else the network."""
-    engine = make_engine(database_url or settings.database_url)
-    upgrade(engine)
+    url = database_url or settings.database_url
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    except OperationalError as exc:  # refused, unknown host, bad login, unwritable file
+        said = str(exc.orig).strip().splitlines()
+        reason = redact_url(said[0]) if said else "no answer"
+        raise StartupError(
+            f"DATABASE_URL: cannot reach the database at {redact_url(url)} ({reason})"
+        ) from None
     fetcher: Fetcher = WarcArchive(warcs) if warcs else network_fetcher(settings)
     return Dispatcher(
         engine=engine,

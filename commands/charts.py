@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
@@ -34,8 +36,23 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
+@contextmanager
+def _literal_text() -> Iterator[None]:
+    """Every text of the charts built inside is drawn as written: a name like `$\\frac{$` is not
+    read as mathtext (which would raise and break the chart), and nothing goes to LaTeX."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        yield
+
+
 def leaderboard_png(rows: list[Standing], countries: list[CountryTotal]) -> bytes:
     """Two bar charts: the top participants and the countries by points."""
+    with _literal_text():
+        return _leaderboard_png(rows, countries)
+
+
+def _leaderboard_png(rows: list[Standing], countries: list[CountryTotal]) -> bytes:
     figure = _figure(11, 5)
     people, nations = figure.subplots(1, 2)
     top = rows[:TOP][::-1]
@@ -53,6 +70,11 @@ def leaderboard_png(rows: list[Standing], countries: list[CountryTotal]) -> byte
 def findings_over_time_png(session: Session) -> bytes:
     """Findings first reported per day (UTC), stacked by platform kind."""
     counts = tallies.findings_per_day(session=session)
+    with _literal_text():
+        return _findings_over_time_png(counts)
+
+
+def _findings_over_time_png(counts: list[tuple[str, str, int]]) -> bytes:
     days = sorted({day for day, _, _ in counts})
     kinds = [k for k in KIND_ORDER if any(kind == k for _, kind, _ in counts)]
     kinds += sorted({kind for _, kind, _ in counts} - set(kinds))

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
+from commands.names import display_name, unique_name
 from commands.outcomes import outcomes
 from commands.references import counted
 from commands.scoring import standings
@@ -41,9 +42,13 @@ def join(ctx: Context, inv: Invocation, participant: Participant | None) -> Repl
     if not parts or len(parts[0]) != 2 or not parts[0].isalpha():
         return refusal("Usage: /join <country> [display name] — country as two letters, e.g. /join NL Anna.")
     country = parts[0].upper()
-    name = parts[1].strip()[:200] if len(parts) > 1 else (inv.participant_name or inv.participant_id)
+    chosen = display_name(parts[1]) if len(parts) > 1 else ""
+    if len(parts) > 1 and not chosen:
+        return refusal("Usage: /join <country> [display name] — the name needs letters, e.g. /join NL Anna.")
+    wanted = chosen or inv.participant_name or inv.participant_id
 
     def write(session: Session) -> Reply:
+        name = unique_name(wanted, participants.names_in_use(besides=inv.participant_id, session=session))
         found, created = participants.register_participant(
             inv.participant_id,
             platform=inv.platform,
@@ -55,7 +60,7 @@ def join(ctx: Context, inv: Invocation, participant: Participant | None) -> Repl
         )
         if not created:
             participants.update_participant(
-                found, name=name if len(parts) > 1 else None, country=country, session=session
+                found, name=name if chosen else None, country=country, session=session
             )
         audit.record(
             inv.participant_id,

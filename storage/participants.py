@@ -55,6 +55,11 @@ def update_participant(
     return participant
 
 
+def names_in_use(*, besides: str, session: Session) -> list[str]:
+    """Every participant's name but `besides`'s (display names are unique within the hub)."""
+    return list(session.exec(select(Participant.name).where(Participant.id != besides)))
+
+
 def set_role(participant_id: str, role: str, *, session: Session) -> None:
     participant = session.get(Participant, participant_id)
     if participant is not None and participant.role != role:

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from telegram import BotCommand, LinkPreviewOptions, Message, ReplyParameters, Update, User
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -31,6 +31,7 @@ from telegram.ext import (
 
 from bot.board import LiveBoard
 from bot.settings import Settings
+from bot.startup import StartupError
 from bot.telegram.poster import PLATFORM, TelegramPoster, send_reply
 from bot.telegram.render import to_html
 from bot.telegram.updates import check_webhook, receive_updates
@@ -248,6 +249,10 @@ async def serve(
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & text, adapter.on_edited))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & text, adapter.on_message))
     application.add_error_handler(adapter.on_error)
+    try:
+        await application.initialize()  # getMe: a rejected token fails here (`async with` then skips it)
+    except InvalidToken:
+        raise StartupError("Telegram rejected the bot token; check TELEGRAM_BOT_TOKEN") from None
     async with application:
         bot = application.bot
         adapter.bot_username = (bot.username or "").lower()

@@ -25,6 +25,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_rand
 from commands.core.context import AlreadyProcessed, HubConfig, Write
 from commands.core.registry import Command, Registry
 from commands.core.seam import Invocation, Reply, refusal
+from commands.names import unique_name
 from extraction.fetch.fetcher import Fetcher
 from storage import audit, participants, submissions
 from storage.engine import is_contention
@@ -255,10 +256,11 @@ class Dispatcher:
     def _participant(self, inv: Invocation, *, session: Session) -> Participant | None:
         found = participants.get_participant(inv.participant_id, session=session)
         if found is None and inv.country and inv.vouched:
+            taken = participants.names_in_use(besides=inv.participant_id, session=session)
             found, _ = participants.register_participant(
                 inv.participant_id,
                 platform=inv.platform,
-                name=inv.participant_name or inv.participant_id,
+                name=unique_name(inv.participant_name or inv.participant_id, taken),
                 country=inv.country,
                 at=inv.ts,
                 role="coordinator" if inv.participant_id in self.config.coordinators else "participant",

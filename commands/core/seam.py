@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from commands.names import display_name
+
 _COMMAND = re.compile(
     r"^/(?P<name>[A-Za-z][A-Za-z0-9_-]{0,31})(?:@[A-Za-z0-9_]+)?(?:\s+(?P<args>.*))?$", re.S
 )
@@ -35,6 +37,11 @@ class Invocation:
     # counts as allowed, a user whose country is known is registered on their first message, and
     # no rate limit applies. Adapters of live chats never set it.
     vouched: bool = False
+
+    def __post_init__(self) -> None:
+        # Every adapter's name for the sender (a platform's first or display name) is cleaned at
+        # intake, so no reply, header or log line echoes a newline, an override or an `@here`.
+        object.__setattr__(self, "participant_name", display_name(self.participant_name))
 
     @property
     def command(self) -> str | None:

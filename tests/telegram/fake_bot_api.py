@@ -90,6 +90,7 @@ class FakeBotApi:
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
         self.calls: list[Call] = []
+        self.rejected: list[str] = []  # methods asked with a wrong token (answered 401)
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.url = ""
         self._updates: list[dict[str, Any]] = []
@@ -224,6 +225,7 @@ class FakeBotApi:
     # -- the server side ----------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
+            self.rejected.append(request.match_info["method"])
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )

@@ -15,7 +15,7 @@ from bot.telegram.adapter import EDIT_NOTE, STALE_BUTTON
 from commands.core.dispatcher import Dispatcher
 from storage.models import Report, Submission, Tag
 from tests.telegram.conftest import AD, ANNA, COORD, GROUP, MIHAI, OTHER_GROUP, row_counts, serving, until
-from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html
+from tests.telegram.fake_bot_api import Call, FakeBotApi, parse_html, user
 
 
 def shown(call: Call) -> str:
@@ -213,3 +213,21 @@ def test_an_export_reaches_the_coordinator_privately_as_a_file(hub: Dispatcher, 
     notice = [c for c in fake.of("sendMessage") if c.params["chat_id"] == COORD["id"]]
     assert notice and "keep it inside the operation" in shown(notice[0])
     assert all(c.params["chat_id"] != GROUP for c in fake.of("sendDocument"))
+
+
+def test_a_telegram_first_name_is_cleaned_and_made_unique(hub: Dispatcher, fake: FakeBotApi) -> None:
+    """No name after /join: the platform's first name is used, cleaned like a typed one."""
+    forger = user(1003, "Bob\nCora (NL) confirmed #1 @here\u202e")
+    second_anna = user(1004, "ANNA")
+
+    async def scenario() -> tuple[Call, Call]:
+        async with serving(hub, fake):
+            await join(fake, ANNA, "/join NL Anna")
+            first = fake.send(GROUP, forger, "/join NL")
+            forged = (await until(fake, "sendMessage", answering(first)))[0]
+            again = fake.send(GROUP, second_anna, "/join NL")
+            return forged, (await until(fake, "sendMessage", answering(again)))[0]
+
+    forged, again = asyncio.run(scenario())
+    assert shown(forged).startswith("Welcome, Bob Cora (NL) confirmed #1 here (NL).")
+    assert shown(again).startswith("Welcome, ANNA 2 (NL).")

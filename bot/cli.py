@@ -99,14 +99,25 @@ def cmd_replay(args: argparse.Namespace) -> int:
     else:
         summary = replay(hub, Path(args.messages), on_reply=show)
         _drain_enrichments(hub, settings)
+    resumed = f"; {summary.resumed} unfinished messages of an earlier run resumed" if summary.resumed else ""
     print(
         f"replayed {summary.processed} of {summary.lines} lines "
-        f"({summary.repeated} already processed before)",
+        f"({summary.repeated} already processed before){resumed}",
         file=sys.stderr,
     )
+    for note in summary.cleaned:
+        print(f"hub replay: {note}", file=sys.stderr)
     for problem in summary.malformed:
         print(f"hub replay: malformed {problem}", file=sys.stderr)
-    return 1 if summary.malformed else 0
+    for problem in summary.failed:
+        print(f"hub replay: failed {problem}", file=sys.stderr)
+    if summary.failed:
+        print(
+            f"hub replay: {len(summary.failed)} messages failed and are kept; "
+            "run the same replay again to retry them",
+            file=sys.stderr,
+        )
+    return 1 if summary.malformed or summary.failed else 0
 
 
 def _drain_enrichments(hub: Dispatcher, settings: Settings) -> None:

@@ -76,7 +76,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
             raise SystemExit(f"hub replay: no such WARC file: {warc}")
     if not Path(args.messages).is_file():
         raise SystemExit(f"hub replay: no such file: {args.messages}")
-    hub = build_hub(settings, warcs=warcs, database_url=args.db)
+    from extraction.fetch.archive import ArchiveDamaged
+
+    try:
+        hub = build_hub(settings, warcs=warcs, database_url=args.db)
+    except ArchiveDamaged as exc:  # half an archive would store the other half as never fetched
+        raise SystemExit(f"hub replay: {exc}; nothing was replayed — give the whole file") from None
     console = Console(highlight=False)
 
     def show(inv: object, reply: object) -> None:

@@ -105,6 +105,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         summary = replay(hub, Path(args.messages), on_reply=show)
         _drain_enrichments(hub, settings)
     resumed = f"; {summary.resumed} unfinished messages of an earlier run resumed" if summary.resumed else ""
+    if summary.refetched:
+        resumed += f"; {summary.refetched} pages an earlier run could not fetch recorded now"
     print(
         f"replayed {summary.processed} of {summary.lines} lines "
         f"({summary.repeated} already processed before){resumed}",

@@ -3,8 +3,10 @@
 A rerun converges to the uninterrupted result: messages an earlier run left unfinished or failed
 (a database connection dropped mid-replay) are resumed first, as `hub run` does at start, then the
 file is fed again — lines already done are repeats, and the earliest report of a page owns it
-whatever order the reports were stored in. A line with bad bytes is cleaned and processed (and
-noted); a line that is not a message is reported with its number while the rest is processed.
+whatever order the reports were stored in. Findings an earlier run could not fetch (their page
+was in none of its archives) are fetched again from this run's archives first. A line with bad
+bytes is cleaned and processed (and noted); a line that is not a message is reported with its
+number while the rest is processed.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from commands.core.dispatcher import Dispatcher
+from commands.core.dispatcher import Dispatcher, retried
 from commands.core.seam import Invocation, Reply, derived_message_key
+from commands.paste.refetch import refetch_not_fetched
 from extraction.input_bytes import decode_utf8
 
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
@@ -36,6 +39,7 @@ class ReplaySummary:
     cleaned: list[str] = field(default_factory=list)  # lines whose invalid bytes were replaced
     failed: list[str] = field(default_factory=list)  # messages kept for the next run to retry
     resumed: int = 0  # unfinished messages of an earlier run, processed first
+    refetched: int = 0  # pages an earlier run found in no archive, found now
 
 
 def invocation_from_line(raw: str) -> Invocation:
@@ -77,6 +81,7 @@ def replay(hub: Dispatcher, path: Path, *, on_reply: Callable[[Invocation, Reply
     cleaned: list[str] = []
     failed: list[str] = []
     resumed = hub.resume()
+    refetched = refetch_not_fetched(hub.engine, hub.fetcher, retried=retried)
     for inv, reply in resumed:
         on_reply(inv, reply)
         if reply.failed:
@@ -106,4 +111,4 @@ def replay(hub: Dispatcher, path: Path, *, on_reply: Callable[[Invocation, Reply
                     failed.append(f"line {number}: {reply.text}")
                 on_reply(inv, reply)
             processed += 1
-    return ReplaySummary(lines, processed, repeated, malformed, cleaned, failed, len(resumed))
+    return ReplaySummary(lines, processed, repeated, malformed, cleaned, failed, len(resumed), refetched)

@@ -70,14 +70,19 @@ def summary(db: str, out: Path) -> dict[str, Any]:
     }
 
 
-def test_a_warc_cut_in_half_stops_the_replay_and_the_whole_warc_then_gives_the_full_export(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def uninterrupted(tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
+    """The transcript, the whole WARC, and the summary of their uninterrupted replay (SQLite)."""
     messages = transcript(tmp_path / "m.jsonl")
     whole = write_warc(tmp_path / "pages.warc.gz", PAGES)
     clean = f"sqlite:///{tmp_path / 'clean.db'}"
     assert main(["replay", str(messages), "--warc", str(whole), "--db", clean, "--quiet"]) == 0
-    expected = summary(clean, tmp_path / "clean.json")
+    return messages, whole, summary(clean, tmp_path / "clean.json")
+
+
+def test_a_warc_cut_in_half_stops_the_replay_and_the_whole_warc_then_gives_the_full_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    messages, whole, expected = uninterrupted(tmp_path)
 
     cut = tmp_path / "cut" / "pages.warc.gz"
     cut.parent.mkdir()
@@ -114,11 +119,7 @@ def _waiting_backend(admin: Any) -> int | None:
 
 
 def test_a_connection_dropped_mid_replay_is_retried_by_the_rerun(pg_database: str, tmp_path: Path) -> None:
-    messages = transcript(tmp_path / "m.jsonl")
-    warc = write_warc(tmp_path / "pages.warc.gz", PAGES)
-    clean = f"sqlite:///{tmp_path / 'clean.db'}"
-    assert main(["replay", str(messages), "--warc", str(warc), "--db", clean, "--quiet"]) == 0
-    expected = summary(clean, tmp_path / "clean.json")
+    messages, warc, expected = uninterrupted(tmp_path)
 
     upgrade(_reset_pg(pg_database))
     args = [*HUB, "replay", str(messages), "--warc", str(warc), "--db", pg_database, "--quiet"]
@@ -146,3 +147,18 @@ def test_a_connection_dropped_mid_replay_is_retried_by_the_rerun(pg_database: st
     assert "1 unfinished messages of an earlier run resumed" in rerun.stderr.decode()
     admin.dispose()
     assert summary(pg_database, tmp_path / "rerun.json") == expected
+
+
+@pytest.mark.parametrize("missing", [URL1, URL2])
+def test_pages_missing_from_the_archive_are_fetched_by_a_rerun_with_a_fuller_one(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], missing: str
+) -> None:
+    messages, whole, expected = uninterrupted(tmp_path)
+
+    partial = write_warc(tmp_path / "partial.warc.gz", {u: p for u, p in PAGES.items() if u != missing})
+    assert main(["replay", str(messages), "--warc", str(partial), "--db", db_url, "--quiet"]) == 0
+    assert summary(db_url, tmp_path / "partial.json") != expected  # the control: a page is missing
+    capsys.readouterr()
+    assert main(["replay", str(messages), "--warc", str(whole), "--db", db_url, "--quiet"]) == 0
+    assert "1 pages an earlier run could not fetch recorded now" in capsys.readouterr().err
+    assert summary(db_url, tmp_path / "rerun.json") == expected

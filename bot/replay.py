@@ -21,6 +21,7 @@ from pathlib import Path
 from commands.core.dispatcher import Dispatcher, retried
 from commands.core.seam import Invocation, Reply, derived_message_key
 from commands.paste.refetch import refetch_not_fetched
+from extraction.fetch.archive import WarcArchive
 from extraction.input_bytes import decode_utf8
 
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
@@ -81,7 +82,9 @@ def replay(hub: Dispatcher, path: Path, *, on_reply: Callable[[Invocation, Reply
     cleaned: list[str] = []
     failed: list[str] = []
     resumed = hub.resume()
-    refetched = refetch_not_fetched(hub.engine, hub.fetcher, retried=retried)
+    # Only from archives: a replay without --warc never goes to the network for an old finding.
+    archived = isinstance(hub.fetcher, WarcArchive)
+    refetched = refetch_not_fetched(hub.engine, hub.fetcher, retried=retried) if archived else 0
     for inv, reply in resumed:
         on_reply(inv, reply)
         if reply.failed:

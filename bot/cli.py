@@ -85,7 +85,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
             raise SystemExit(f"hub replay: no such WARC file: {warc}")
     if not Path(args.messages).is_file():
         raise SystemExit(f"hub replay: no such file: {args.messages}")
-    hub = build_hub(settings, warcs=warcs, database_url=args.db)
+    from extraction.fetch.archive import ArchiveDamaged
+
+    try:
+        hub = build_hub(settings, warcs=warcs, database_url=args.db)
+    except ArchiveDamaged as exc:  # half an archive would store the other half as never fetched
+        raise SystemExit(f"hub replay: {exc}; nothing was replayed — give the whole file") from None
     console = Console(highlight=False)
 
     def show(inv: object, reply: object) -> None:
@@ -108,14 +113,27 @@ def cmd_replay(args: argparse.Namespace) -> int:
     else:
         summary = replay(hub, Path(args.messages), on_reply=show)
         _drain_enrichments(hub, settings)
+    resumed = f"; {summary.resumed} unfinished messages of an earlier run resumed" if summary.resumed else ""
+    if summary.refetched:
+        resumed += f"; {summary.refetched} pages an earlier run could not fetch recorded now"
     print(
         f"replayed {summary.processed} of {summary.lines} lines "
-        f"({summary.repeated} already processed before)",
+        f"({summary.repeated} already processed before){resumed}",
         file=sys.stderr,
     )
+    for note in summary.cleaned:
+        print(f"hub replay: {note}", file=sys.stderr)
     for problem in summary.malformed:
         print(f"hub replay: malformed {problem}", file=sys.stderr)
-    return 1 if summary.malformed else 0
+    for problem in summary.failed:
+        print(f"hub replay: failed {problem}", file=sys.stderr)
+    if summary.failed:
+        print(
+            f"hub replay: {len(summary.failed)} messages failed and are kept; "
+            "run the same replay again to retry them",
+            file=sys.stderr,
+        )
+    return 1 if summary.malformed or summary.failed else 0
 
 
 def _drain_enrichments(hub: Dispatcher, settings: Settings) -> None:

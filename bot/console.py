@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from rich.panel import Panel
 
 from commands.core.dispatcher import Dispatcher
 from commands.core.seam import Invocation, Reply
+from extraction.private_files import write_private
 
 CHAT_ID = "console"
 
@@ -34,8 +34,7 @@ def render(console: Console, reply: Reply, *, title: str = "hub", files_dir: Pat
         files_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = files_dir / Path(name).name  # a bare file name: nothing from a reply picks the folder
         # Exports hold victims' and suspects' contacts: readable by this user only.
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-            out.write(data)
+        write_private(path, data)
         body += f"\n[dim]📎 saved to {escape(str(path))}[/dim]"
     if reply.repeat:
         title += " (already answered)"

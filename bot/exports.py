@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from bot.settings import Settings
 from commands.export.filters import ExportFilter, FilterError, parse_country, parse_network, parse_since
+from extraction.private_files import write_private
 
 # Below this many findings an export takes well under a second: no progress bar.
 PROGRESS_FROM = 500
@@ -62,7 +63,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for file in files:
         target = Path(args.out) if not file.suffix else Path(identifiers_path(args.out))
-        target.write_bytes(file.data)
+        write_private(target, file.data)
         print(f"wrote {target} ({len(file.data)} bytes, {file.records} rows)", file=sys.stderr)
     return 0
 

@@ -19,6 +19,7 @@ from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
 from commands.references import finding_number, get_finding, split_reference, who
+from extraction.fetch.targets import refusal_reason
 from extraction.platforms import registrable_domain
 from extraction.refang import refang
 from storage import audit
@@ -92,6 +93,15 @@ def checked(ctx: Context, inv: Invocation, participant: Participant | None) -> R
     if domain is None or (rest and not _NOTHING.fullmatch(rest)):
         return refusal(CHECKED_USAGE)
     nothing_found = bool(rest)
+    # The same guard as a pasted link: a loopback, private or local-network host is no platform.
+    forbidden = refusal_reason(
+        f"https://{domain}/",
+        allow_private=ctx.config.allow_private_targets,
+        tor_proxy=True,
+        allow_lookalike=True,
+    )
+    if forbidden:
+        return refusal(f"{domain} is not a platform on the internet: {forbidden}.")
 
     def write(session: Session) -> Reply:
         if not store.record_check(

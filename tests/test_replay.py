@@ -141,3 +141,17 @@ def test_a_malformed_line_is_reported_after_the_others(
     assert run("replay", str(path), "--db", f"sqlite:///{tmp_path / 'h.db'}") == 1
     err = capsys.readouterr().err
     assert "line 2" in err and "line 3" in err and "replayed 1 of 3" in err
+
+
+def test_a_country_that_is_not_letters_and_an_empty_user_id_are_rejected_with_their_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.transcripts import line, write_transcript
+
+    bad_country = line(2, "/counts", user="tg:2", country="1!")
+    empty_user = line(3, "/counts", user=" ")
+    path = write_transcript(tmp_path / "m.jsonl", [line(1, "/counts"), bad_country, empty_user])
+    assert run("replay", str(path), "--db", f"sqlite:///{tmp_path / 'h.db'}") == 1
+    err = capsys.readouterr().err
+    assert "replayed 1 of 3" in err
+    assert "line 2: country '1!'" in err and "line 3: user.id is empty" in err

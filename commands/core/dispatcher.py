@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
@@ -23,6 +23,7 @@ from sqlmodel import Session
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from commands.core.context import AlreadyProcessed, HubConfig, Write
+from commands.core.intake import storable_invocation
 from commands.core.registry import Command, Registry
 from commands.core.seam import Invocation, Reply, refusal
 from commands.names import unique_name
@@ -103,16 +104,17 @@ class Dispatcher:
 
     def handle(self, inv: Invocation) -> list[Reply]:
         """Store the message, then answer it: a command, a message handler's answer, or nothing."""
+        inv, note = storable_invocation(inv)  # NUL and invalid characters never reach the store
         if not self.chat_allowed(inv):
             return []
         intake = retried(lambda: self._intake(inv))
         if intake.answer is not None:
-            return intake.answer
+            return [_noted(r, note) for r in intake.answer]
         if intake.open_command is not None:  # /join, /help for a stranger: nothing is stored first
-            return [intake.open_command.fn(_MessageContext(self, None), inv, None)]
+            return [_noted(intake.open_command.fn(_MessageContext(self, None), inv, None), note)]
         assert intake.submission_id is not None
         reply = self.process(inv, intake.submission_id)
-        return [reply] if reply.text or reply.image else []  # chatter without links gets no answer
+        return [_noted(reply, note)] if reply.text or reply.image else []  # chatter without links: no answer
 
     def _intake(self, inv: Invocation) -> _Intake:
         with self.session() as session:
@@ -188,6 +190,7 @@ class Dispatcher:
                     "Your message is kept and will be retried when the hub restarts; "
                     "no need to paste it again.",
                     thread_ref=inv.thread_ref,
+                    failed=True,
                 )
             return reply
 
@@ -270,6 +273,13 @@ class Dispatcher:
                 inv.participant_id, "participant.registered", inv.participant_id, at=inv.ts, session=session
             )
         return found
+
+
+def _noted(reply: Reply, note: str | None) -> Reply:
+    """The reply, followed by what intake cleaning changed in the message (not on a repeat)."""
+    if note is None or reply.repeat or not reply.text:
+        return reply
+    return replace(reply, text=f"{reply.text}\n{note}")
 
 
 @dataclass

@@ -92,6 +92,8 @@ class Reply:
     # The request was refused (role, usage, state) and nothing was recorded: adapters show it to
     # the asker only (a pop-up for a button press, an ephemeral message) instead of the channel.
     refused: bool = False
+    # Processing raised: the message is kept as failed and retried at the next start (or replay).
+    failed: bool = False
 
 
 NOT_RECORDED = "Nothing was recorded."

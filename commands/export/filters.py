@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from commands.references import network_number
 from storage import networks
 from storage.findings import FindingRow
 from storage.models import Participant
@@ -69,10 +70,11 @@ def parse_since(text: str, *, now: datetime, timezone: str) -> datetime:
 
 def parse_network(text: str, *, session: Session) -> int:
     """`N3` or `3`; an id absorbed by a merge means the network it was merged into."""
-    digits = text.strip().upper().removeprefix("N")
-    if not digits.isdigit():
+    number = network_number(text)  # at most 9 digits: nothing overflows a database integer
+    if number is None:
         raise FilterError(f"--network {text!r} is not a network id: write N3 or 3")
-    live = networks.resolve(int(digits), session=session)
+    digits = str(number)
+    live = networks.resolve(number, session=session)
     if live is None:
         raise FilterError(f"there is no network N{digits}")
     return live

@@ -30,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 
 from extraction.fetch.archive import loose_key
 from extraction.fetch.evidence import Exchange, exchange_records, warc_digest
+from extraction.private_files import open_private, write_private
 
 Progress = Callable[[int, int], None]
 
@@ -72,7 +73,7 @@ def write_evidence_warc(
     entries = sorted({id(w): w for ws in wanted.values() for w in ws}.values(), key=lambda w: w.finding_id)
     records = []
     gzip = out.name.endswith(".gz")
-    with out.open("wb") as stream:
+    with open_private(out) as stream:
         info = WARCWriter(stream, gzip=gzip, warc_version="1.1")
         info.write_record(
             info.create_warcinfo_record(
@@ -114,7 +115,7 @@ def write_evidence_warc(
         "records": records,
         "missing": sorted(missing, key=lambda m: m["finding_id"]),
     }
-    manifest_path(out).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    write_private(manifest_path(out), (json.dumps(manifest, indent=1) + "\n").encode())
     return manifest
 
 

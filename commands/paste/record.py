@@ -120,7 +120,7 @@ def _record_link(
         if final != plan.canonical:
             store.add_alias(plan.canonical, finding.id or 0, session=session)
         if created and plan.analysis is not None:
-            _store_analysis(finding, fetched, plan.analysis, session=session)
+            store_analysis(finding, fetched, plan.analysis, session=session)
             if plan.analysis.suppressed is None:
                 result.deconfliction = deconflict(
                     finding.id or 0,
@@ -157,9 +157,10 @@ def _record_link(
     return result
 
 
-def _store_analysis(
+def store_analysis(
     finding: Finding, fetched: FetchResult, analysis: PageAnalysis, *, session: Session
 ) -> None:
+    """Write a fetched page's analysis onto its finding: fetch outcome, title, identifiers, indicators."""
     finding.platform, finding.platform_kind = analysis.platform, analysis.platform_kind
     finding.fetch_outcome, finding.fetch_status = fetched.outcome, fetched.status
     finding.final_url, finding.content_type = fetched.final_url, fetched.content_type

@@ -1,6 +1,9 @@
 """A `Fetcher` that answers from WARC files: for `hub replay`, tests and evidence re-checks.
 
-It opens no network connection, ever. A URL absent from the archives is "not_fetched".
+It opens no network connection, ever. A URL absent from the archives is "not_fetched". A file
+that ends inside a record or is corrupt raises `ArchiveDamaged` with the byte offset where the
+damage starts, before any page is answered: a replay over half an archive would store the other
+half's pages as never fetched.
 Lookup is exact first, then by a loose key (scheme, `www.`/`m.`, default port, fragment,
 tracking parameters, query order and trailing slash ignored), as a live web server would
 answer those spellings with the same page.
@@ -9,17 +12,47 @@ answer those spellings with the same page.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from extraction.fetch.payload import is_text_type, sha256_hex
 from extraction.types import FetchResult
 
 _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|igshid|si|ref|ref_src|mc_[a-z]+|_ga|yclid|msclkid)$", re.I)
+
+
+class ArchiveDamaged(ValueError):
+    """A WARC file that ends early or is corrupt; the message names the file and the offset."""
+
+
+def gzip_damage(path: Path, *, chunk: int = 1 << 20) -> str | None:
+    """Where a gzip WARC (one member per record) is cut off or corrupt, or None when every member
+    is complete. warcio stops quietly at a truncated member, so the members are checked here."""
+    with path.open("rb") as stream:
+        start = position = 0
+        inflate = zlib.decompressobj(wbits=31)
+        while data := stream.read(chunk):
+            while data:
+                try:
+                    inflate.decompress(data)
+                except zlib.error:
+                    return f"{path.name} is corrupt at byte {start}"
+                if not inflate.eof:
+                    position += len(data)
+                    break
+                used = len(data) - len(inflate.unused_data)
+                position += used
+                start, data = position, inflate.unused_data
+                inflate = zlib.decompressobj(wbits=31)
+        if position > start:
+            return f"{path.name} is cut off at byte {start} (it ends inside a record)"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,28 +91,43 @@ class WarcArchive:
 
     def _load(self, path: Path) -> None:
         with path.open("rb") as stream:
-            for record in ArchiveIterator(stream):
-                if record.rec_type != "response":
-                    continue
-                uri = record.rec_headers.get_header("WARC-Target-URI")
-                http = record.http_headers
-                if not uri or http is None:
-                    continue
-                archived = ArchivedResponse(
-                    uri=uri,
-                    status=int(http.get_statuscode() or 0),
-                    content_type=http.get_header("Content-Type"),
-                    location=http.get_header("Location"),
-                    body=record.content_stream().read(),
-                    date=record.rec_headers.get_header("WARC-Date"),
-                )
-                self._exact.setdefault(uri, archived)
-                key = loose_key(uri)
-                # Several spellings can share a loose key (an http→https 301 and the page):
-                # the page itself answers the loose lookup.
-                known = self._loose.get(key)
-                if known is None or (known.status != 200 and archived.status == 200):
-                    self._loose[key] = archived
+            gzipped = stream.read(2) == b"\x1f\x8b"
+        damage = gzip_damage(path) if gzipped else None
+        if damage:
+            raise ArchiveDamaged(damage)
+        with path.open("rb") as stream:
+            records = ArchiveIterator(stream)
+            try:
+                self._index(records)
+            except (ArchiveLoadFailed, zlib.error, EOFError) as exc:
+                offset = records.member_info[0] if records.member_info else records.offset
+                raise ArchiveDamaged(
+                    f"{path.name} is corrupt at byte {offset} ({exc.__class__.__name__})"
+                ) from None
+
+    def _index(self, records: ArchiveIterator) -> None:
+        for record in records:
+            if record.rec_type != "response":
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI")
+            http = record.http_headers
+            if not uri or http is None:
+                continue
+            archived = ArchivedResponse(
+                uri=uri,
+                status=int(http.get_statuscode() or 0),
+                content_type=http.get_header("Content-Type"),
+                location=http.get_header("Location"),
+                body=record.content_stream().read(),
+                date=record.rec_headers.get_header("WARC-Date"),
+            )
+            self._exact.setdefault(uri, archived)
+            key = loose_key(uri)
+            # Several spellings can share a loose key (an http→https 301 and the page):
+            # the page itself answers the loose lookup.
+            known = self._loose.get(key)
+            if known is None or (known.status != 200 and archived.status == 200):
+                self._loose[key] = archived
 
     def __len__(self) -> int:
         return len(self._exact)

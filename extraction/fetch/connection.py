@@ -24,6 +24,7 @@ from typing import Any
 
 import httpcore
 import httpx
+from socksio.exceptions import SOCKSError
 
 DEADLINE_PASSED = "the whole fetch took longer than its deadline"
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
@@ -142,10 +143,13 @@ _CORE_ERRORS = (
     httpcore.TimeoutException,
     httpcore.ProxyError,
     httpcore.UnsupportedProtocol,
+    SOCKSError,  # a SOCKS proxy that answers bytes socksio cannot read (httpcore lets it through)
 )
 
 
 def _as_httpx(error: Exception) -> Exception:
+    if isinstance(error, SOCKSError):
+        return httpx.ProxyError(f"the SOCKS proxy answered malformed bytes ({error})")
     for cls in type(error).__mro__:
         mapped = getattr(httpx, cls.__name__, None)
         if isinstance(mapped, type) and issubclass(mapped, httpx.TransportError):

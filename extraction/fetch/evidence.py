@@ -29,6 +29,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from extraction.private_files import open_private
+
 log = logging.getLogger(__name__)
 
 # Hop-by-hop or encoding headers that would misdescribe the decoded body we store.
@@ -157,7 +159,7 @@ class EvidenceWarc:
         try:
             data, record_id = exchange_records(exchange, gzip=self.path.name.endswith(".gz"))
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._lock, self.path.open("ab") as stream:
+            with self._lock, open_private(self.path, append=True) as stream:
                 fcntl.flock(stream, fcntl.LOCK_EX)
                 try:
                     stream.write(data)

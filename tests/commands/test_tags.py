@@ -83,6 +83,17 @@ def test_checked_refusals_change_nothing(hub: Dispatcher, args: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "target",
+    ["http://127.0.0.1/", "10.0.0.1", "192.168.1.1", "http://169.254.169.254/latest", "router.local"],
+)
+def test_checked_refuses_targets_a_paste_would_refuse(hub: Dispatcher, target: str) -> None:
+    before = state(hub)
+    reply = ask(hub, f"/checked {target}")
+    assert reply.refused and "not a platform on the internet" in reply.text
+    assert state(hub) == before
+
+
+@pytest.mark.parametrize(
     ("typed", "domain"),
     [
         ("instagram", "instagram.com"),

@@ -467,6 +467,26 @@ def _spell(url: str, how: str, rng: random.Random) -> str:
     raise ValueError(how)
 
 
+def _pasted(b: _Builder, url: str, how: str, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """A page's URL spelled the `how` way, its truth row, and the redirect the spelling needs."""
+    if how == "mobile_host":
+        host = url.split("/")[2]
+        raw = url.replace(host, "m." + host.removeprefix("www."), 1)
+        b.responses[raw] = (301, "text/html; charset=utf-8", b"", url)
+        return raw, {
+            "raw": raw,
+            "canonical": url,
+            "kind": "mobile_redirect",
+            "fetch": "redirect_then_html",
+            "variants": [],
+        }
+    raw = _spell(url, how, rng)
+    if how == "http":
+        b.responses.setdefault(raw, (301, "text/html; charset=utf-8", b"", url))
+    variants = [] if how == "plain" else [how]
+    return raw, {"raw": raw, "canonical": url, "kind": "page", "fetch": "html", "variants": variants}
+
+
 def _defanged(raw: str) -> bool:
     return raw.startswith("hxxp") or "[.]" in raw or "(.)" in raw
 
@@ -503,30 +523,11 @@ def generate(seed: int = SEED) -> Week:
     for url in page_urls:
         who = rng.choice(people)
         how = rng.choice(("plain",) * 5 + tuple(s for s in _spellings(url) if s != "mobile_host"))
-        raw = _spell(url, how, rng)
-        row = {"raw": raw, "canonical": url, "kind": "page", "fetch": "html",
-               "variants": [] if how == "plain" else [how]}  # fmt: skip
-        if how == "http":
-            b.responses.setdefault(raw, (301, "text/html; charset=utf-8", b"", url))
+        raw, row = _pasted(b, url, how, rng)
         events.append((who, [(raw, row)]))
         if rng.random() < 0.25:
             again = rng.choice([p for p in people if p != who])
-            how2 = rng.choice(_spellings(url))
-            raw2 = url if how2 == "mobile_host" else _spell(url, how2, rng)
-            row2 = {"raw": raw2, "canonical": url, "kind": "page", "fetch": "html", "variants": [how2]}
-            if how2 == "mobile_host":
-                host = url.split("/")[2]
-                raw2 = url.replace(host, "m." + host.removeprefix("www."), 1)
-                b.responses[raw2] = (301, "text/html; charset=utf-8", b"", url)
-                row2 = {
-                    "raw": raw2,
-                    "canonical": url,
-                    "kind": "mobile_redirect",
-                    "fetch": "redirect_then_html",
-                    "variants": [],
-                }
-            elif how2 == "http":
-                b.responses.setdefault(raw2, (301, "text/html; charset=utf-8", b"", url))
+            raw2, row2 = _pasted(b, url, rng.choice(_spellings(url)), rng)
             pending.append((again, [(raw2, row2)]))
     # re-reports come later in the week, in a shuffled order
     rng.shuffle(pending)
@@ -604,7 +605,7 @@ def generate(seed: int = SEED) -> Week:
             text = f"Deconfliction request: {value}"
         else:
             text = f"TG @{value.split(':', 1)[1]} keeps coming up, anyone has it?"
-        ids = {"phone": [], "email": [], "wallet": [], "handle": []}
+        ids: dict[str, list[str]] = {"phone": [], "email": [], "wallet": [], "handle": []}
         ids[kind].append(value)
         typed.append((text, ids))
     for text, ids in typed:

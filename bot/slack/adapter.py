@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -27,6 +28,7 @@ from bot.settings import Settings
 from bot.slack.events import action_invocation, command_invocation, message_invocation
 from bot.slack.poster import SlackPoster
 from bot.slack.render import ACTION_PREFIX, fallback_text, with_log_line
+from bot.startup import StartupError
 from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
 from commands.core.seam import NOT_RECORDED, Invocation, Reply
@@ -40,6 +42,17 @@ DEFAULT_API_URL = "https://slack.com/api/"
 # acknowledgements down without speeding the verdicts up (bench/slack_load.py).
 HUB_WORKERS = 4
 DRAIN_S = 20.0  # on stop, how long work already acknowledged may still finish
+# Web API errors that mean "this token is not accepted" (auth.test, apps.connections.open).
+TOKEN_REJECTED = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "not_allowed_token_type",
+    }
+)
 NOT_SERVED = "The hub does not serve this channel; a coordinator can add it to ALLOWED_CHATS. " + NOT_RECORDED
 
 
@@ -168,21 +181,39 @@ def web_client(settings: Settings) -> AsyncWebClient:
     return client
 
 
+class _QuietTokenNotice(logging.Filter):
+    """Bolt warns "`token` will be unused" whenever SLACK_BOT_TOKEN is in the environment and a
+    client is given, which is always the case here: the notice is noise that reads like a fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
 def build_app(hub: Dispatcher, settings: Settings, client: AsyncWebClient) -> tuple[AsyncApp, SlackAdapter]:
+    """The Bolt app on our own Web API client, with the adapter's handlers registered."""
     http = settings.slack_mode == "http"
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = AsyncApp(
         client=client,
         signing_secret=secret,
         request_verification_enabled=http,  # Socket Mode has no request to sign
-        logger=logging.getLogger("slack_bolt"),
+        logger=bolt_logger(),
     )
     adapter = SlackAdapter(hub, SlackPoster(client))
     adapter.register(app)
     return app, adapter
 
 
+def bolt_logger() -> logging.Logger:
+    """Bolt's logger, without its notice about the environment's token."""
+    logger = logging.getLogger("slack_bolt")
+    if not any(isinstance(f, _QuietTokenNotice) for f in logger.filters):
+        logger.addFilter(_QuietTokenNotice())
+    return logger
+
+
 def check_settings(settings: Settings) -> None:
+    """Refuse Slack settings that cannot work, before anything connects."""
     if settings.slack_mode not in ("socket", "http"):
         raise ValueError(f"SLACK_MODE must be socket or http, not {settings.slack_mode!r}")
     if settings.slack_mode == "http" and settings.slack_signing_secret is None:
@@ -197,6 +228,7 @@ async def serve(
     """Serve Slack until `stop` is set (runner.py's adapter entry point)."""
     check_settings(settings)
     client = web_client(settings)
+    await check_bot_token(client)
     app, adapter = build_app(hub, settings, client)
     chats = sorted(c for c in hub.config.allowed_chats if c.startswith("slack:"))
     adapter.board = LiveBoard(hub, adapter.poster, chats)
@@ -213,6 +245,18 @@ async def serve(
         await adapter.drain()
         board.cancel()
         await asyncio.gather(board, return_exceptions=True)
+
+
+async def check_bot_token(client: AsyncWebClient) -> None:
+    """Ask Slack who the bot is before serving: a rejected token is one clear line, not a traceback
+    at the first delivery (and never the token itself)."""
+    try:
+        await client.auth_test()
+    except SlackApiError as exc:
+        if exc.response.get("error") in TOKEN_REJECTED:
+            raise StartupError("Slack rejected the bot token; check SLACK_BOT_TOKEN") from None
+        error = exc.response.get("error")
+        raise StartupError(f"Slack refused auth.test ({error}); check SLACK_BOT_TOKEN") from None
 
 
 async def serve_http(app: AsyncApp, port: int, stop: asyncio.Event, host: str = "0.0.0.0") -> None:
@@ -237,6 +281,12 @@ async def serve_socket(app: AsyncApp, app_token: str, stop: asyncio.Event) -> No
     """Socket Mode: the bot dials out to Slack, so no public URL is needed."""
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
+    try:  # the handler retries a refused connection for ever: ask once first
+        await app.client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        if exc.response.get("error") in TOKEN_REJECTED:
+            raise StartupError("Slack rejected the app-level token; check SLACK_APP_TOKEN") from None
+        raise
     handler = AsyncSocketModeHandler(app, app_token)
     await handler.connect_async()
     log.info("Slack Socket Mode connected")

@@ -14,6 +14,7 @@ import pytest
 from bot.cli import main
 from bot.logsafe import RedactSecrets, secrets_of
 from bot.settings import Settings
+from tests.slack.fake_api import FakeSlack
 from tests.telegram.fake_bot_api import FakeBotApi
 
 HUB = Path(sys.executable).with_name("hub")
@@ -101,3 +102,40 @@ def test_an_uncaught_traceback_is_scrubbed(tmp_path: Path) -> None:
     assert done.returncode == 1 and "RuntimeError" in done.stderr
     assert WRONG_TOKEN not in done.stderr and "Pw-x1" not in done.stderr
     assert "postgresql://u:***@h/db" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "refused", "line"),
+    [
+        ("http", "auth.test", "hub: Slack rejected the bot token; check SLACK_BOT_TOKEN"),
+        ("socket", "apps.connections.open", "hub: Slack rejected the app-level token; check SLACK_APP_TOKEN"),
+    ],
+)
+def test_a_rejected_slack_token_is_one_line_without_the_token(
+    tmp_path: Path, mode: str, refused: str, line: str
+) -> None:
+    bot_token, app_token = "xoxb-999-wrong-bot-token", "xapp-1-wrong-app-token"
+    with FakeSlack.running() as fake:
+        fake.errors[refused] = "invalid_auth"
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(tmp_path),
+            "SLACK_BOT_TOKEN": bot_token,
+            "SLACK_APP_TOKEN": app_token,
+            "SLACK_SIGNING_SECRET": "wrong-signing-secret",
+            "SLACK_MODE": mode,
+            "SLACK_HTTP_PORT": "0",
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.db'}",
+            "ALLOWED_CHATS": "slack:CTHB01",
+        }
+        done = subprocess.run(
+            [str(HUB), "run"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        asked = [call.method for call in fake.calls]
+    output = done.stdout + done.stderr
+    assert refused in asked  # the fake really was asked, and refused
+    assert done.returncode == 2, output[-2000:]
+    assert bot_token not in output and app_token not in output
+    assert "Traceback" not in output
+    assert [text for text in output.splitlines() if "token" in text.lower()] == [line]

@@ -105,13 +105,18 @@ def _fetch_one(
         if link.refusal
         else ctx.fetcher.fetch(link.url)
     )
-    final = canonical
+    final = final_canonical(fetched, canonical)
+    return fetched, final, analyse_page(fetched, link.url, participant_country=country)
+
+
+def final_canonical(fetched: FetchResult, canonical: str) -> str:
+    """Where a fetch ended, canonical: a redirect's target names the page, the pasted link is an alias."""
     if fetched.final_url and fetched.outcome in ("ok", "http_error", "not_html"):
         try:
-            final = canonical_url(fetched.final_url)
+            return canonical_url(fetched.final_url)
         except ValueError:
-            final = canonical
-    return fetched, final, analyse_page(fetched, link.url, participant_country=country)
+            return canonical
+    return canonical
 
 
 def _with_page(plan: LinkPlan, page: tuple[FetchResult, str, PageAnalysis]) -> LinkPlan:

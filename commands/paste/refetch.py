@@ -16,11 +16,13 @@ from functools import partial
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from commands.paste.plan import final_canonical
 from commands.paste.record import store_analysis
 from deconfliction.matching import deconflict
 from extraction.analyse import PageAnalysis, analyse_page
 from extraction.fetch.fetcher import Fetcher
 from extraction.types import FetchResult
+from storage import findings as store
 from storage.models import Finding, Participant
 from storage.tallies import live as live_tallies
 
@@ -62,6 +64,7 @@ def _record(
         ).first()
         if finding is None or finding.fetch_outcome != NOT_FETCHED:
             return False  # another run recorded it meanwhile
+        _follow_redirect(finding, fetched, session=session)
         store_analysis(finding, fetched, analysis, session=session)
         if analysis.suppressed is None:
             deconflict(
@@ -74,6 +77,16 @@ def _record(
         live_tallies.touch(session, findings=[finding_id])
         session.commit()
     return True
+
+
+def _follow_redirect(finding: Finding, fetched: FetchResult, *, session: Session) -> None:
+    """A page that redirects is named by its target, as on a first fetch; the pasted link's canonical
+    becomes an alias. If another finding already owns the target, both stay as they are."""
+    final = final_canonical(fetched, finding.canonical_url)
+    if final == finding.canonical_url or store.finding_for_url(final, session=session) is not None:
+        return
+    store.add_alias(finding.canonical_url, finding.id or 0, session=session)
+    finding.canonical_url = final
 
 
 def _country(finding: Finding, *, session: Session) -> str:

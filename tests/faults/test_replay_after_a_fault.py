@@ -162,3 +162,33 @@ def test_pages_missing_from_the_archive_are_fetched_by_a_rerun_with_a_fuller_one
     assert main(["replay", str(messages), "--warc", str(whole), "--db", db_url, "--quiet"]) == 0
     assert "1 pages an earlier run could not fetch recorded now" in capsys.readouterr().err
     assert summary(db_url, tmp_path / "rerun.json") == expected
+
+
+def test_a_page_that_redirects_found_by_the_rerun_is_named_by_its_target(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    short, target = "https://bit.ly/3xAmpl", "https://www.rozenkamer.nl/ad/9"
+    page = html("Mira, 22, new in town. Call +31 6 4150 2873")
+    pages: dict[str, Page] = {
+        short: (301, "text/html", b"", target),
+        target: (200, "text/html; charset=utf-8", page, None),
+    }
+    messages = write_transcript(
+        tmp_path / "m.jsonl",
+        [
+            line(1, f"look {short}", user="tg:1", name="Anna"),
+            line(2, f"same ad {short}", user="tg:2", name="Bob", country="BE"),
+        ],
+    )
+    whole = write_warc(tmp_path / "pages.warc.gz", pages)
+    clean = f"sqlite:///{tmp_path / 'clean.db'}"
+    assert main(["replay", str(messages), "--warc", str(whole), "--db", clean, "--quiet"]) == 0
+    expected = summary(clean, tmp_path / "clean.json")
+    assert [f[0] for f in expected["findings"]] == ["https://rozenkamer.nl/ad/9"]  # named by the target
+
+    empty = write_warc(tmp_path / "empty.warc.gz", {"https://elsewhere.example/": pages[target]})
+    assert main(["replay", str(messages), "--warc", str(empty), "--db", db_url, "--quiet"]) == 0
+    assert summary(db_url, tmp_path / "partial.json") != expected  # the control: nothing was fetched
+    capsys.readouterr()
+    assert main(["replay", str(messages), "--warc", str(whole), "--db", db_url, "--quiet"]) == 0
+    assert summary(db_url, tmp_path / "rerun.json") == expected

@@ -77,13 +77,13 @@ def plan_paste(ctx: Context, inv: Invocation, participant: Participant) -> Paste
 def _read_link(link: Link) -> LinkPlan:
     # An .onion link without a Tor proxy is still a finding (the address is the evidence); it is
     # just never opened. Every other refusal means no finding at all.
-    onion = is_onion(urlsplit(link.url).hostname or "")
-    if link.refusal and not onion:
-        return LinkPlan(link, refused=link.refusal)
     try:
+        onion = is_onion(urlsplit(link.url).hostname or "")
+        if link.refusal and not onion:
+            return LinkPlan(link, refused=link.refusal)
         return LinkPlan(link, canonical=canonical_url(link.url))
-    except ValueError as exc:
-        return LinkPlan(link, refused=str(exc))
+    except ValueError as exc:  # urlsplit too: "Invalid IPv6 URL" for a stray "["
+        return LinkPlan(link, refused=link.refusal or str(exc))
 
 
 def _fetch_all(

@@ -74,7 +74,12 @@ def _freeze_line(board: Board, timezone: str) -> list[str]:
 
 
 def board_text(board: Board, timezone: str, *, limit: int = TOP) -> str:
-    lines = [f"🏆 Leaderboard — top {min(limit, len(board.rows))} of {len(board.rows)} participants"]
+    if not board.rows:
+        lines = ["🏆 Leaderboard — nobody has scored yet"]
+    elif len(board.rows) <= limit:
+        lines = [f"🏆 Leaderboard — {counted(len(board.rows), 'participant')}"]
+    else:
+        lines = [f"🏆 Leaderboard — top {limit} of {len(board.rows)} participants"]
     lines += _freeze_line(board, timezone)
     lines += _participant_lines(board.rows, limit)
     lines.append("Countries:")

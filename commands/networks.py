@@ -6,7 +6,7 @@ from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
 from commands.findings import finding_label
-from commands.references import network_number, who
+from commands.references import counted, network_number, who
 from commands.wording import short
 from extraction.identifiers.kinds import icon
 from storage import networks
@@ -31,11 +31,13 @@ def network(ctx: Context, inv: Invocation, participant: Participant | None) -> R
     suspects = sum(1 for f in members if f.thb_suspect)
     head = f"Network N{live}" + (f" (N{number} was merged into it)" if live != number else "")
     verdict = (
-        f"⚠ THB network: {suspects} of {len(members)} findings are THB-suspect"
+        f"⚠ THB network: {suspects} of {counted(len(members), 'finding')} "
+        + ("is" if suspects == 1 else "are")
+        + " THB-suspect"
         if suspects
-        else f"not a THB network: none of its {len(members)} findings is THB-suspect"
+        else f"not a THB network: none of its {counted(len(members), 'finding')} is THB-suspect"
     )
-    lines = [f"{head} — {verdict}; reported by {len(reporters)} participants."]
+    lines = [f"{head} — {verdict}; reported by {counted(len(reporters), 'participant')}."]
     lines.append("Findings:")
     lines += [f"• {finding_label(f)} — {reporters[f.reporter_id]}" for f in members[:SHOWN]]
     if len(members) > SHOWN:
@@ -53,6 +55,8 @@ def network(ctx: Context, inv: Invocation, participant: Participant | None) -> R
             where = ", ".join(f"#{n}" for n in sorted(ids))
             lines.append(f"• {icon(kind)} {kind} {short(value, 40)} — {where}")
     if copies:
-        lines.append(f"Copied ad text ({len(copies)} pairs):")
+        lines.append(f"Copied ad text ({counted(len(copies), 'pair')}):")
         lines += [f"• #{a} ≈ #{b} ({float(v):.0%})" for a, b, v in copies[:SHOWN]]
+        if len(copies) > SHOWN:
+            lines.append(f"• … and {len(copies) - SHOWN} more")
     return Reply("\n".join(lines), finding_ids=tuple(f.id or 0 for f in members))

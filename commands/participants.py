@@ -101,8 +101,8 @@ def status(ctx: Context, inv: Invocation, participant: Participant | None) -> Re
     )
     points = sum(row.points for row in rows)
     lines.append(
-        f"• Team: {totals.findings} findings, {points:g} points, {totals.thb_urls} THB URLs, "
-        f"{totals.networks} networks, {len(rows)} participants; "
+        f"• Team: {counted(totals.findings, 'finding')}, {points:g} points, {totals.thb_urls} THB URLs, "
+        f"{counted(totals.networks, 'network')}, {counted(len(rows), 'participant')}; "
         f"{open_work.team_awaiting_judgement} THB-suspect findings awaiting a coordinator"
     )
     return Reply("\n".join(lines))

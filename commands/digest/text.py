@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from commands.digest.facts import DigestFacts, Mover, NetworkNews, Pending
+from commands.references import counted
 from commands.wording import short
 
 RULES = (
@@ -51,7 +52,10 @@ def _heading(facts: DigestFacts, zone: ZoneInfo) -> str:
 def _since_line(facts: DigestFacts, zone: ZoneInfo) -> str:
     new = facts.new
     when = "Since the start" if facts.since is None else f"Since {_local(facts.since, zone)}"
-    return f"{when}: {new.findings} new findings, {new.thb_urls} THB URLs, {facts.new_networks} new networks."
+    return (
+        f"{when}: {counted(new.findings, 'new finding')}, {new.thb_urls} THB URLs, "
+        f"{counted(facts.new_networks, 'new network')}."
+    )
 
 
 def _figures(facts: DigestFacts, *, compact: bool) -> list[str]:
@@ -83,8 +87,9 @@ def _network_line(news: NetworkNews) -> str:
     if len(news.via) > 3:
         via.append(f"+{len(news.via) - 3} more")
     if news.text_links:
-        via.append(f"{news.text_links} copied-text links")
-    return f"N{news.id} {what}: {news.findings} findings" + (f" via {', '.join(via)}" if via else "")
+        via.append(counted(news.text_links, "copied-text link"))
+    joined = f" via {', '.join(via)}" if via else ""
+    return f"N{news.id} {what}: {counted(news.findings, 'finding')}{joined}"
 
 
 def _people(facts: DigestFacts) -> list[str]:

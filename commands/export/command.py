@@ -13,6 +13,7 @@ from commands.core.registry import command
 from commands.core.seam import Invocation, Reply
 from commands.export.filters import FilterError, parse_filter_words
 from commands.export.formats import DOCUMENT_FORMATS, ExportFile, export_files
+from commands.references import counted
 from storage import audit
 from storage.models import Participant
 
@@ -57,7 +58,7 @@ def export(ctx: Context, inv: Invocation, participant: Participant | None) -> Re
         name = f"hub-export-{stamp}.{EXTENSIONS[fmt]}"
         data = files[0].data if len(files) == 1 else _zip(f"hub-export-{stamp}", files)
         return Reply(
-            f"Export ({fmt}, {only.describe()}): {files[0].records} findings, {len(data)} bytes — "
+            f"Export ({fmt}, {only.describe()}): {counted(files[0].records, 'finding')}, {len(data)} bytes — "
             "attached, sent only to you. It holds victims' and suspects' contacts: keep it inside the "
             "operation.",
             visibility="private",

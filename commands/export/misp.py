@@ -29,6 +29,7 @@ from typing import Any
 from pymisp import MISPEvent, MISPObject
 
 from commands.export.details import ExportDetails
+from commands.references import counted
 from extraction.identifiers.kinds import misp_form
 
 NAMESPACE = uuid.UUID("6f1d1d1e-5c1a-4f4e-9a51-7d0c1f0b7a11")  # the hub's own UUIDv5 namespace
@@ -48,7 +49,7 @@ def misp_event(
 ) -> MISPEvent:
     """The MISP event of the JSON export `document`."""
     event = MISPEvent()
-    event.info = f"Action week hub export — {len(document['findings'])} findings"
+    event.info = f"Action week hub export — {counted(len(document['findings']), 'finding')}"
     event.set_date(datetime.fromisoformat(document["generated_at"]).date())
     event.distribution = 0
     event.threat_level_id = 2

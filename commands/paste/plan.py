@@ -54,7 +54,7 @@ def plan_paste(ctx: Context, inv: Invocation, participant: Participant) -> Paste
     cleaned = clean_text(inv.text[: config.max_message_chars])
     links = find_links(cleaned.text, allow_private=config.allow_private_targets, tor_proxy=config.tor_proxy)
     limit = config.max_links_per_message
-    planned = [_read_link(link) for link in links[:limit]]
+    planned = _first_of_each_page([_read_link(link) for link in links[:limit]])
     candidates = {p.canonical for p in planned if p.canonical is not None}
     with ctx.read() as session:
         known = {c for c in candidates if store.finding_for_url(c, session=session) is not None}
@@ -72,6 +72,19 @@ def plan_paste(ctx: Context, inv: Invocation, participant: Participant) -> Paste
         note=cleaned.note,
         truncated=len(inv.text) > config.max_message_chars,
     )
+
+
+def _first_of_each_page(planned: list[LinkPlan]) -> list[LinkPlan]:
+    """Two spellings of one page in one message are one report, answered once."""
+    seen: set[str] = set()
+    kept: list[LinkPlan] = []
+    for plan in planned:
+        if plan.canonical is not None:
+            if plan.canonical in seen:
+                continue
+            seen.add(plan.canonical)
+        kept.append(plan)
+    return kept
 
 
 def _read_link(link: Link) -> LinkPlan:

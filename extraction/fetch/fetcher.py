@@ -138,7 +138,7 @@ class NetworkFetcher:
             try:
                 addresses = self._resolver(wire_host)
             except (OSError, UnicodeError) as error:
-                return f"cannot resolve {wire_host}: {error.__class__.__name__}", {}
+                return f"cannot resolve {wire_host}: {lookup_problem(error)}", {}
         if not addresses:
             return f"{wire_host} does not resolve to any address", {}
         for address in addresses:
@@ -290,3 +290,17 @@ def _exchange(url: str, response: httpx.Response, body: bytes | None, unread: st
         truncated=None if body is not None else unread,
         date=now_iso(),
     )
+
+
+def lookup_problem(error: OSError | UnicodeError) -> str:
+    """A failed name lookup in words a participant understands (not `gaierror`)."""
+    if isinstance(error, UnicodeError):
+        return "the host name cannot be spelled for DNS"
+    if isinstance(error, socket.gaierror) and error.errno in (
+        socket.EAI_NONAME,
+        getattr(socket, "EAI_NODATA", -5),
+    ):
+        return "no such host (the name does not exist, or no longer)"
+    if isinstance(error, socket.gaierror) and error.errno == socket.EAI_AGAIN:
+        return "the name servers did not answer; try again later"
+    return "the name lookup failed"

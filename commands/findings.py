@@ -10,9 +10,8 @@ from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
 from commands.paste.verdict import finding_buttons
 from commands.references import counted, finding_number, get_finding, local_time, who
-from commands.wording import ago, short
+from commands.wording import ago, short, shown_link
 from extraction.identifiers.kinds import icon
-from extraction.refang import defang
 from storage import audit, lookups, networks, retractions, tags
 from storage import findings as store
 from storage import identifiers as id_store
@@ -50,7 +49,7 @@ def finding(ctx: Context, inv: Invocation, participant: Participant | None) -> R
         if found is None:
             return Reply(f"#{number} does not exist.")
         reports = store.reports_of(number, session=session)
-        lines = [f"{finding_label(found)} · {defang(found.url)}"]
+        lines = [f"{finding_label(found)} · {shown_link(found.url, found)}"]
         if found.suppressed:
             lines.append(
                 "🛑 Stopped under the child-protection policy: nothing of the page is kept or shown."

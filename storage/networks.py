@@ -81,6 +81,16 @@ def members(network_id: int, *, session: Session) -> list[Finding]:
     )
 
 
+def size_and_suspects(network_id: int, *, session: Session) -> tuple[int, int]:
+    """How many findings a network holds, and how many of them are THB-suspect."""
+    size, suspects = session.exec(
+        select(func.count(), func.coalesce(func.sum(case((col(Finding.thb_suspect), 1), else_=0)), 0)).where(
+            Finding.network_id == network_id
+        )
+    ).one()
+    return int(size), int(suspects)
+
+
 def links_within(finding_ids: Iterable[int], *, session: Session) -> list[FindingLink]:
     ids = list(finding_ids)
     stmt = (

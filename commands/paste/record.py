@@ -21,6 +21,7 @@ from extraction.analyse import PageAnalysis
 from extraction.types import FetchResult, Identifier, Link
 from storage import findings as store
 from storage import identifiers as id_store
+from storage import networks
 from storage.models import Finding, Participant
 
 
@@ -48,6 +49,7 @@ class LinkRecord:
     indicator_codes: list[str] = field(default_factory=list)  # of a new finding, strongest first
     deconfliction: Deconfliction | None = None
     earlier: dict[int, FirstSeen] = field(default_factory=dict)  # findings it links to
+    network_size: tuple[int, int] = (0, 0)  # findings in the network it joined, THB-suspect among them
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,10 @@ def _record_link(
                     at=inv.ts,
                     session=session,
                 )
+                if result.deconfliction.network is not None:
+                    result.network_size = networks.size_and_suspects(
+                        result.deconfliction.network, session=session
+                    )
                 result.earlier = _first_seen(
                     [s.findings[0] for s in result.deconfliction.shared if s.findings], session=session
                 )

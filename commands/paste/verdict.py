@@ -11,7 +11,8 @@ from commands.core.context import HubConfig
 from commands.core.seam import Button, Invocation, Reply
 from commands.paste.plan import PastePlan
 from commands.paste.record import FirstSeen, LinkRecord, PasteRecord
-from commands.wording import ago, ordinal, short
+from commands.references import counted
+from commands.wording import ago, ordinal, short, shown_link
 from deconfliction.matching import Deconfliction
 from extraction.identifiers.kinds import icon
 from extraction.refang import defang
@@ -70,7 +71,7 @@ def verdict(
 
 
 def _link_lines(link: LinkRecord, inv: Invocation, participant: Participant) -> list[str]:
-    shown = defang(link.link.url)
+    shown = defang(link.link.url) if link.finding is None else shown_link(link.link.url, link.finding)
     if link.refused is not None or link.finding is None:
         return [f"⛔ {shown} — not opened: {link.refused}"]
     finding = link.finding
@@ -104,11 +105,13 @@ def _link_lines(link: LinkRecord, inv: Invocation, participant: Participant) -> 
     elif codes:
         lines.append(f"   indicators (weak): {', '.join(codes)}")
     if link.deconfliction is not None:
-        lines += _link_to_earlier(link.deconfliction, link.earlier, inv)
+        lines += _link_to_earlier(link.deconfliction, link.earlier, inv, link.network_size)
     return lines
 
 
-def _link_to_earlier(result: Deconfliction, earlier: dict[int, FirstSeen], inv: Invocation) -> list[str]:
+def _link_to_earlier(
+    result: Deconfliction, earlier: dict[int, FirstSeen], inv: Invocation, size: tuple[int, int]
+) -> list[str]:
     lines = []
     for shared in result.shared[:6]:
         places = []
@@ -126,7 +129,10 @@ def _link_to_earlier(result: Deconfliction, earlier: dict[int, FirstSeen], inv: 
     for kind, value, why in result.silenced[:3]:
         lines.append(f"   · {kind} {short(value, 30)} not linked: {why}")
     if result.network is not None:
-        lines.append(f"   → network N{result.network}")
+        findings, suspects = size
+        held = counted(findings, "finding")
+        what = f"⚠ {suspects} of {held} THB-suspect" if suspects else f"{held}, none THB-suspect"
+        lines.append(f"   → network N{result.network} ({what})")
     return lines
 
 

@@ -14,7 +14,8 @@ from sqlmodel import Session
 from commands.core.dispatcher import Dispatcher
 from commands.leaderboard import board_reply
 from extraction.fetch.fetcher import lookup_problem
-from tests.commands.conftest import COORDINATOR, T0, URL1, URL2, ask, build_hub
+from tests.commands.conftest import COORDINATOR, PAGES, T0, URL1, URL2, ask, build_hub
+from tests.warcs import Page, write_warc
 
 
 def test_an_empty_board_says_nobody_has_scored(migrated_sqlite: Path, tmp_path: Path, warc: Path) -> None:
@@ -51,3 +52,23 @@ def test_a_failed_name_lookup_is_said_in_words() -> None:
     assert "try again" in lookup_problem(socket.gaierror(socket.EAI_AGAIN, "Temporary failure"))
     assert "gaierror" not in lookup_problem(socket.gaierror(socket.EAI_FAIL, "Non-recoverable failure"))
     assert lookup_problem(UnicodeError("label too long")) == "the host name cannot be spelled for DNS"
+
+
+def test_a_short_link_shows_where_it_led(migrated_sqlite: Path, tmp_path: Path) -> None:
+    short_link = "https://bit.ly/3xAmpl"
+    pages: dict[str, Page] = {
+        short_link: (301, "text/html", b"", URL1),
+        URL1: PAGES[URL1],
+        URL2: PAGES[URL2],
+    }
+    copy = tmp_path / "short.db"
+    shutil.copyfile(migrated_sqlite, copy)
+    hub = build_hub(f"sqlite:///{copy}", write_warc(tmp_path / "short.warc.gz", pages))
+    ask(hub, "/join NL Anna", user="tg:1")
+    verdict = ask(hub, f"look {short_link}", user="tg:1").text
+    assert "hxxps://bit[.]ly/3xAmpl → hxxps://www[.]rozenkamer[.]nl/ad/1" in verdict, verdict
+    assert "→ hxxps://www[.]rozenkamer[.]nl/ad/1" in ask(hub, "/finding 1", user="tg:1").text
+    plain = ask(hub, URL2, user="tg:1").text  # a link that led nowhere else shows no arrow to itself
+    assert "hxxps://www[.]kinky[.]nl/ad/2" in plain and "ad/2 →" not in plain
+    assert "→ network N1 (2 findings, none THB-suspect)" in plain, plain
+    hub.engine.dispose()

@@ -23,6 +23,7 @@ class Outcomes:
     networks: int
     findings: int
     platforms_with_indications: int
+    could_not_open: int  # pasted links whose page could not be opened: in none of the figures above
 
     def contract_counts(self) -> dict[str, int]:
         """The `counts` object of the JSON export (contracts.md)."""
@@ -36,6 +37,7 @@ class Outcomes:
                 "thb_urls",
                 "social_profiles",
                 "networks",
+                "could_not_open",
             )
         }
 
@@ -57,6 +59,7 @@ def outcomes(*, session: Session) -> Outcomes:
         networks=count_networks(session=session),
         findings=totals.findings,
         platforms_with_indications=tallies.platforms_with_indications(session=session),
+        could_not_open=tallies.could_not_open(session=session),
     )
 
 
@@ -77,6 +80,8 @@ def counts(ctx: Context, inv: Invocation, participant: Participant | None) -> Re
                 f"• social profiles: {o.social_profiles}",
                 f"• networks: {o.networks}",
                 f"• findings: {o.findings}",
+                f"• could not open: {o.could_not_open} (links whose page was not read: no points, "
+                "in none of the figures above)",
             ]
         )
     )

@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import Finding, Network, PlatformCheck, Tag
-from storage.tallies.facts import has_live_report
+from storage.tallies.facts import counted_finding, unopened_finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,7 @@ class Recent:
     social_profiles: int
     findings: int
     platforms_with_indications: int
+    could_not_open: int
 
 
 def _new_tags(tag: str, since: datetime, *, session: Session) -> int:
@@ -47,7 +48,7 @@ def _new_platforms(since: datetime, *, suspect_only: bool, session: Session) -> 
     """Platforms first seen (first finding, or first sweep) at or after `since`."""
     found: Select[str, datetime] = sa_select(
         col(Finding.platform).label("p"), col(Finding.reported_at).label("at")
-    ).where(col(Finding.platform) != "", has_live_report())
+    ).where(col(Finding.platform) != "", counted_finding())
     if suspect_only:
         seen = found.where(col(Finding.thb_suspect).is_(True)).subquery()
     else:
@@ -59,12 +60,9 @@ def _new_platforms(since: datetime, *, suspect_only: bool, session: Session) -> 
     return int(session.exec(select(func.count()).select_from(first)).one())
 
 
-def _new_findings(since: datetime, *where: ColumnElement[bool], session: Session) -> int:
-    stmt = (
-        select(func.count())
-        .select_from(Finding)
-        .where(col(Finding.reported_at) >= since, has_live_report(), *where)
-    )
+def _new_findings(since: datetime, *where: ColumnElement[bool], session: Session, opened: bool = True) -> int:
+    which = counted_finding() if opened else unopened_finding()
+    stmt = select(func.count()).select_from(Finding).where(col(Finding.reported_at) >= since, which, *where)
     return int(session.exec(stmt).one())
 
 
@@ -81,6 +79,7 @@ def recent(since: datetime, *, session: Session) -> Recent:
         social_profiles=_new_findings(since, col(Finding.platform_kind) == "social", session=session),
         findings=_new_findings(since, session=session),
         platforms_with_indications=_new_platforms(since, suspect_only=True, session=session),
+        could_not_open=_new_findings(since, session=session, opened=False),
     )
 
 

@@ -71,11 +71,15 @@ def rebuilt_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 def counted_row_by_row(session: Session) -> dict[str, int]:
     """The /counts figures the slow way: every finding, network and check looked at.
 
-    Findings whose every report was withdrawn (/undo) count in no figure but the networks.
+    Findings whose every report was withdrawn (/undo) count in no figure but the networks; nor do
+    links whose page could not be opened, unless a coordinator confirmed them ("could not open").
     """
     suspect = col(Finding.thb_suspect).is_(True)
     not_rejected = func.coalesce(col(Finding.judgement), "") != "rejected"
-    reported = col(Finding.id).in_(select(Report.finding_id).where(col(Report.retracted).is_(False)))
+    withdrawn = col(Finding.id).not_in(select(Report.finding_id).where(col(Report.retracted).is_(False)))
+    unread = (Finding.fetch_outcome != "ok") | col(Finding.suppressed).is_not(None)
+    dead = unread & (func.coalesce(col(Finding.judgement), "") != "confirmed")
+    reported = ~withdrawn & ~dead
     thb = (
         select(func.count())
         .select_from(Finding)
@@ -98,6 +102,9 @@ def counted_row_by_row(session: Session) -> dict[str, int]:
         "networks": len(list(session.exec(sized))),
         "platforms_checked": int(session.exec(select(func.count()).select_from(checked)).one()),
         "platforms_with_indications": int(session.exec(indications).one()),
+        "could_not_open": int(
+            session.exec(select(func.count()).select_from(Finding).where(~withdrawn, dead)).one()
+        ),
     }
 
 

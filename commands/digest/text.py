@@ -26,6 +26,7 @@ FIGURES = (
     ("social_profiles", "social profiles"),
     ("networks", "networks"),
     ("findings", "findings"),
+    ("could_not_open", "could not open (in no figure)"),
 )
 
 

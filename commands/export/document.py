@@ -15,6 +15,7 @@ from storage import identifiers as id_store
 from storage import networks
 from storage.findings import FindingRow
 from storage.models import Tag
+from storage.tallies.facts import opened
 
 FORMATS = ("json", "csv", "misp", "stix", "warc")
 
@@ -97,6 +98,8 @@ def _finding(
             "error": f.fetch_error if f.fetch_outcome != "ok" else None,
             "outcome": f.fetch_outcome,
         },
+        # In the outcome figures and scoring: the page was opened, or a coordinator confirmed it.
+        "counted": opened(f) and bool(reports),
         "identifiers": [] if suppressed else [{"kind": k, "value": v} for k, v in identifiers],
         "indicators": [] if suppressed else indicators,
         "thb_suspect": f.thb_suspect,

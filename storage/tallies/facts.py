@@ -29,6 +29,31 @@ def has_live_report() -> ColumnElement[bool]:
     )
 
 
+def was_opened(judgement: Any = None) -> ColumnElement[bool]:
+    """The page was fetched and read — not refused, an HTTP error, a timeout, too large, not HTML
+    or stopped under the CSAM policy — or a coordinator confirmed the finding by hand. Only such
+    findings earn points and count in the outcome figures; the others are "could not open"."""
+    verdict = col(Finding.judgement) if judgement is None else judgement
+    read = and_(col(Finding.fetch_outcome) == "ok", col(Finding.suppressed).is_(None))
+    return or_(read, func.coalesce(verdict, "") == "confirmed")  # never NULL: it is negated too
+
+
+def opened(finding: Any) -> bool:
+    """`was_opened` for one finding in memory, a Finding or a row of its columns (the export)."""
+    read = finding.fetch_outcome == "ok" and finding.suppressed is None
+    return read or finding.judgement == "confirmed"
+
+
+def counted_finding() -> ColumnElement[bool]:
+    """A finding the outcome figures count: still reported (not all withdrawn) and opened."""
+    return and_(has_live_report(), was_opened())
+
+
+def unopened_finding() -> ColumnElement[bool]:
+    """A finding still reported whose page could not be opened (the "could not open" figure)."""
+    return and_(has_live_report(), ~was_opened())
+
+
 def pair_facts(
     *,
     finding_ids: Sequence[int] | BindParameter[Any] | None = None,
@@ -83,7 +108,7 @@ def pair_facts(
         # time before migration 0009: those count as given).
         then = or_(col(Finding.judged_at).is_(None), col(Finding.judged_at) <= as_of)
         judgement = case((then, col(Finding.judgement)), else_=None)
-    scoring = func.coalesce(judgement, "") != "rejected"
+    scoring = and_(func.coalesce(judgement, "") != "rejected", was_opened(judgement))
 
     def flag(*conditions: ColumnElement[bool]) -> ColumnElement[int]:
         return case((and_(*conditions), 1), else_=0)

@@ -11,12 +11,12 @@ touches a handful of findings. So the store keeps (storage/models/scores.py):
 * `network_tallies`: each network's size and THB-suspect members.
 
 How they stay true: every change to an input marks what it touches. ORM changes are seen on
-flush (a report added or retracted; a finding's owner, THB flag, judgement, site, kind or
-network; a link added; an identifier ignored); the bulk statements that bypass the ORM call
-`touch()` (storage/findings.py, storage/networks.py). `settle()` then recomputes exactly the
-marked findings, networks and the participants whose pairs changed, in the same transaction —
-the derived rows commit or roll back with their cause. It runs before every commit and before a
-tally is read in a session with marks pending.
+flush (a report added or retracted; a finding's owner, THB flag, judgement, fetch outcome, CSAM
+stop, site, kind or network; a link added; an identifier ignored); the bulk statements that
+bypass the ORM call `touch()` (storage/findings.py, storage/networks.py). `settle()` then
+recomputes exactly the marked findings, networks and the participants whose pairs changed, in
+the same transaction — the derived rows commit or roll back with their cause. It runs before
+every commit and before a tally is read in a session with marks pending.
 
 PostgreSQL: `settle()` takes one transaction-scoped advisory lock before it reads, so settles
 take turns, each from the end of its transaction's own writes to its commit. A settle reads the
@@ -49,7 +49,16 @@ from storage.tallies import upkeep as tally_upkeep
 from storage.tallies.facts import COUNTS, pair_facts, participant_sums
 
 _KEY = "hub.live_tallies.pending"
-_FINDING_INPUTS = ("reporter_id", "thb_suspect", "judgement", "network_id", "platform", "platform_kind")
+_FINDING_INPUTS = (
+    "reporter_id",
+    "thb_suspect",
+    "judgement",
+    "network_id",
+    "platform",
+    "platform_kind",
+    "fetch_outcome",
+    "suppressed",
+)
 _REPORT_INPUTS = ("retracted", "participant_id", "finding_id", "ts")
 _PG_LOCK = 0x48554254  # "HUBT": held from settle() to the end of the transaction
 

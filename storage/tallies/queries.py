@@ -26,7 +26,7 @@ from storage.models import (
 )
 from storage.tallies import cache as tally_cache
 from storage.tallies import live as live_tallies
-from storage.tallies.facts import COUNTS, pair_facts, participant_sums
+from storage.tallies.facts import COUNTS, pair_facts, participant_sums, unopened_finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,12 @@ class FindingTotals:
     findings: int
     thb_urls: int  # THB-suspect or confirmed, and not rejected
     social: int  # findings on social platforms
+
+
+def could_not_open(*, session: Session) -> int:
+    """Findings still reported whose page could not be opened: they count in no other figure."""
+    stmt = sa_select(func.count()).select_from(Finding).where(unopened_finding())
+    return int(session.execute(stmt).scalar_one())
 
 
 def finding_totals(*, session: Session) -> FindingTotals:

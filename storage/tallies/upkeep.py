@@ -26,7 +26,7 @@ from storage.models import (
     PlatformTally,
     ScorePair,
 )
-from storage.tallies.facts import COUNTS, has_live_report, pair_facts, participant_sums
+from storage.tallies.facts import COUNTS, counted_finding, pair_facts, participant_sums
 from storage.upsert import insert_ignore_many
 
 CHUNK = 500  # ids per IN (...) list
@@ -134,7 +134,7 @@ def _site_facts(ids: BindParameter[Any] | None) -> Any:
         case((suspect, 1), else_=0),
         case(((suspect | (col(Finding.judgement) == "confirmed")) & scoring, 1), else_=0),
         case((col(Finding.platform_kind) == "social", 1), else_=0),
-    ).where(has_live_report())  # every report withdrawn (/undo): the link was pasted by mistake
+    ).where(counted_finding())  # all reports withdrawn (/undo), or the page never opened: no figure
     return stmt if ids is None else stmt.where(col(Finding.id).in_(ids))
 
 

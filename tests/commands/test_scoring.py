@@ -39,7 +39,13 @@ class Week:
         self.session.commit()
 
     def finding(
-        self, owner: str, minutes: int, *, suspect: bool = False, judgement: str | None = None
+        self,
+        owner: str,
+        minutes: int,
+        *,
+        suspect: bool = False,
+        judgement: str | None = None,
+        outcome: str = "ok",
     ) -> int:
         n = next(_n)
         f = Finding(
@@ -51,6 +57,7 @@ class Week:
             created_at=T0,
             thb_suspect=suspect,
             judgement=judgement,
+            fetch_outcome=outcome,
         )
         self.session.add(f)
         self.session.flush()
@@ -106,6 +113,38 @@ def test_a_new_finding_scores_and_its_judgement_adjusts_it(week: Week) -> None:
         "b": NEW_FINDING + SUSPECT_BONUS,
         "c": NEW_FINDING + SUSPECT_BONUS + CONFIRMED_BONUS,
     }
+
+
+@pytest.mark.parametrize(
+    "outcome", ["http_error", "timeout", "too_large", "not_html", "not_fetched", "refused", "pending"]
+)
+def test_a_link_that_could_not_be_opened_scores_nothing_until_a_coordinator_confirms_it(
+    week: Week, outcome: str
+) -> None:
+    dead = week.finding("a", 1, suspect=True, outcome=outcome)
+    week.report(dead, "b", 2)  # corroborating a dead link pays nothing either
+    week.finding("c", 3)
+    assert week.points() == {"a": 0.0, "b": 0.0, "c": NEW_FINDING}
+    finding = week.session.get(Finding, dead)
+    assert finding is not None
+    finding.judgement = "confirmed"  # judged by hand from what the reporter saw: then it counts
+    week.session.add(finding)
+    week.session.commit()
+    assert week.points() == {
+        "a": NEW_FINDING + SUSPECT_BONUS + CONFIRMED_BONUS,
+        "b": CORROBORATION,
+        "c": NEW_FINDING,
+    }
+
+
+def test_a_page_stopped_under_the_csam_policy_scores_nothing(week: Week) -> None:
+    stopped = week.finding("a", 1)
+    finding = week.session.get(Finding, stopped)
+    assert finding is not None
+    finding.suppressed = "csam"
+    week.session.add(finding)
+    week.session.commit()
+    assert week.points()["a"] == 0.0
 
 
 def test_corroboration_pays_once_and_self_corroboration_not_at_all(week: Week) -> None:

@@ -23,6 +23,7 @@ LABELS = {
     "THB URLs": "thb_urls",
     "social profiles": "social_profiles",
     "networks": "networks",
+    "could not open (in no figure)": "could_not_open",
 }
 ZONE = "Europe/Amsterdam"
 LAST_DAY = FIRST_DAY + timedelta(days=4)  # the week's Friday
@@ -63,12 +64,17 @@ def test_the_evening_digest_figures_equal_the_export_counts(
     assert shown == replayed["export"]["counts"]
     assert replayed["export"]["counts"]["thb_urls"] > 0 and replayed["export"]["counts"]["networks"] > 0
     findings = re.search(r"^• findings: \+\d+ · (\d+)$", text, re.M)
-    assert findings and int(findings.group(1)) == len(replayed["export"]["findings"])
+    counted = [f for f in replayed["export"]["findings"] if f["counted"]]
+    assert findings and int(findings.group(1)) == len(counted)
+    assert replayed["export"]["counts"]["could_not_open"] == len(replayed["export"]["findings"]) - len(
+        counted
+    )
+    assert replayed["export"]["counts"]["could_not_open"] > 0  # the week holds 404s and an image
 
 
 def test_new_since_the_last_digest_matches_the_exported_findings(replayed: dict[str, Any]) -> None:
     exported = replayed["export"]["findings"]
-    fresh = [f for f in exported if datetime.fromisoformat(f["reported_at"]) >= SINCE]
+    fresh = [f for f in exported if f["counted"] and datetime.fromisoformat(f["reported_at"]) >= SINCE]
     engine = make_engine(replayed["db"])
     with Session(engine) as session:
         facts = gather(slot="evening", now=SINCE, since=SINCE, timezone=ZONE, session=session)
@@ -88,6 +94,7 @@ def test_new_since_the_last_digest_matches_the_exported_findings(replayed: dict[
         everything.new.potential_victims,
         everything.new.potential_perpetrators,
         everything.new_networks,
+        everything.new.could_not_open,
     ) == (
         totals.findings,
         totals.thb_urls,
@@ -97,6 +104,7 @@ def test_new_since_the_last_digest_matches_the_exported_findings(replayed: dict[
         totals.potential_victims,
         totals.potential_perpetrators,
         totals.networks,
+        totals.could_not_open,
     )
     grown = {f"N{n.id}" for n in facts.network_news}
     touched = {f["network"] for f in fresh if f["network"]}

@@ -22,10 +22,13 @@ _keys = count()
 
 
 def figures(hub: Dispatcher) -> Reply:
-    """A stand-in board text that changes with every finding (the real one is the leaderboard's)."""
+    """A stand-in board text that changes with every pasted link (the real one is the leaderboard's)."""
     with hub.session() as session:
         totals = outcomes(session=session)
-    return Reply(f"Outcome figures so far:\n• findings: {totals.findings}\n• THB URLs: {totals.thb_urls}")
+    return Reply(
+        f"Outcome figures so far:\n• findings: {totals.findings}\n• THB URLs: {totals.thb_urls}\n"
+        f"• could not open: {totals.could_not_open}"
+    )
 
 
 def paste_line(text: str) -> Invocation:
@@ -95,7 +98,8 @@ def test_the_board_is_posted_pinned_edited_recreated_and_left_alone_while_frozen
     assert [e.error is None for e in edits] == [True, False, True]
     assert edits[0].params["message_id"] == posts[0].result["message_id"]
     assert edits[2].params["message_id"] == posts[1].result["message_id"]
-    assert "• findings: 3" in parse_html(edits[2].params["text"])
+    assert "• findings: 1" in parse_html(edits[2].params["text"])  # the two unarchived links could not open
+    assert "• could not open: 2" in parse_html(edits[2].params["text"])
     with hub.session() as session:
         stored = boards.pinned_board(CHAT, session=session)
     assert stored is not None and stored.message_ref == str(posts[1].result["message_id"])

@@ -10,10 +10,22 @@ Which obfuscations count (the rule that keeps prose out):
   a bracketed `(at)`/`[at]`, or any bracketed `(dot)` or spaced ` . ` separator, or `AT`/`DOT`
   written in capitals.
 - A *weak* spelling — the bare word `at` (or a spaced ` @ `) followed only by `dot` words or
-  tight dots — is accepted only when it looks like an address: the local part starts with a
-  letter and carries a digit or one of `._+-`, or the host is a known free-mail provider.
+  tight dots — is accepted only with evidence that it is an address: the local part starts
+  with a letter and carries a digit or one of `._+-`; or the host is a known free-mail
+  provider; or the host belongs to a site the caller knows from the page (its own URL, its
+  links: `hager at cs dot jhu dot edu` on cs.jhu.edu); or a mail label (`E-mail:`,
+  `Courriel :`, `Correo:`, `Poczta:` …) precedes it on its line; or — for a spaced ` @ ` with
+  a tightly dotted host (`ullman @ cs.stanford.edu`) — the local part is a lower-case name
+  that is no platform label or pronoun (`IG @ anna.vip`, `me @ home.com` stay handles/prose).
   So "meet at home dot com" and "info at www.site.com" stay prose, "anna at gmail dot com"
   and "tina79 at outlook dot com" are addresses.
+- Words as dots (`pal at cs stanford edu`) only after a mail label *and* on a known site.
+- The local part of any spelling other than a tight `@` needs a letter and no currency sign
+  before it: `$700 at Amazon . You'll` is a price, not `700@amazon.you`. A spaced ` . ` before
+  a capitalised word, or a label running on into `'ll`/`'s`, is a sentence, not a host.
+- Soft hyphens and zero-width characters inside an address are dropped before reading
+  (`ma\u00adrie@…`), and a word glued after the suffix is cut at its capital
+  (`x@gmail.comYes` → `x@gmail.com`).
 
 Never e-mails: the user part of a URL (`https://user@host/…`, `https://x.com/@user`) and
 retina image names (`logo@2x.png`, whose "domain" has no public suffix).
@@ -24,6 +36,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Collection
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote
@@ -38,14 +51,18 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
 # "at" and "dot" as ads in other languages write them: arroba (es, pt), arobase (fr), chiocciola
-# (it), klammeraffe (de), apenstaartje (nl), małpa (pl); punto (es, it), ponto (pt), punkt
-# (de, pl), punt (nl), point (fr), punct (ro), kropka (pl).
-_AT_WORD = r"(?:at|arroba|arobase|chiocciola|klammeraffe|apenstaartje|ma[łl]pa)"
-_DOT_WORD = r"(?:dot|punto|ponto|punkt|punt|point|punct|kropka)"
+# (it), klammeraffe and ät (de), apenstaartje (nl), małpa (pl), собака (ru, uk), равлик (uk);
+# punto (es, it), ponto (pt), punkt (de, pl), punt (nl), point (fr), punct (ro), kropka (pl),
+# точка (ru, uk), крапка (uk).
+_AT_WORD = r"(?:at|ät|arroba|arobase|chiocciola|klammeraffe|apenstaartje|ma[łl]pa|собака|равлик)"
+_DOT_WORD = r"(?:dot|punto|ponto|punkt|punt|point|punct|kropka|точка|крапка)"
 # A bare at-word and a bare dot-word must be of one language: "anna_22 at this point is busy" is
 # English prose with a French "point", not an address. `@` or a bracketed word goes with any.
 _AT_LANGUAGES = {
     "at": {"en"},
+    "ät": {"de"},
+    "собака": {"ru", "uk"},
+    "равлик": {"uk"},
     "arroba": {"es", "pt"},
     "arobase": {"fr"},
     "chiocciola": {"it"},
@@ -63,15 +80,75 @@ _DOT_LANGUAGES = {
     "point": {"fr"},
     "punct": {"ro"},
     "kropka": {"pl"},
+    "точка": {"ru", "uk"},
+    "крапка": {"uk"},
 }
 _AT = rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:{_AT_WORD}|@)\s*{_CLOSE}\s*|\s+{_AT_WORD}\s+)"
 _DOT = rf"(?:\.|\s+\.\s+|\s*{_OPEN}\s*(?:{_DOT_WORD}|\.)\s*{_CLOSE}\s*|\s+{_DOT_WORD}\s+)"
 # The lookbehind stops a retry one character further from finding the tail of a rejected
-# local part ("hunter2@…" after "admin:hunter2@…" was refused as a URL's user part).
+# local part ("hunter2@…" after "admin:hunter2@…" was refused as a URL's user part) and keeps
+# prices ("$700 at …") out. The host ends where a word ends: never inside "You'll".
+_NOT_BEFORE = r"(?<![A-Za-z0-9._%+\-$€£¥])"
+_HOST_END = r"(?![A-Za-z0-9]|['’][A-Za-z])"
 _CANDIDATE = re.compile(
-    rf"(?<![A-Za-z0-9._%+\-])(?P<local>{_LOCAL})(?P<at>{_AT})(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+)",
+    rf"{_NOT_BEFORE}(?P<local>{_LOCAL})(?P<at>{_AT})(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})+){_HOST_END}",
     re.IGNORECASE,
 )
+# Words as dots ("pal at cs stanford edu"): two to four lower-case labels after an at-word.
+_SPACED_LABELS = re.compile(
+    rf"{_NOT_BEFORE}(?P<local>[a-z][a-z0-9._\-]*)(?P<at>\s+(?:{_AT_WORD}|@)\s+)"
+    r"(?P<domain>[a-z0-9\-]+(?: [a-z0-9\-]+){1,3})(?![A-Za-z0-9])"
+)
+# Characters that hide inside addresses and are no part of them.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# A mail label right before the address on its line: "E-mail:", "Courriel :", "Correo -", or
+# the label alone at the start of the line ("email serafim at …"). "mail me at …" is a verb.
+_MAIL_LABEL = re.compile(
+    r"(?P<first>^\s*)?(?<![A-Za-z])(?:e[\-‐ ]?mail|mail|courriel|correo(?: electr[oó]nico)?|poczta|"
+    r"posta(?: elettronica)?|почта|пошта|e-?post|sähköposti)(?: ?(?:address|adresse|adres|adresa))?"
+    r"\s*(?P<colon>[:：\-–])?\s*$",
+    re.IGNORECASE,
+)
+_LABEL_WINDOW = 40
+# What a spaced " @ " after these is: a platform handle or prose, never a mailbox.
+_NOT_A_MAILBOX = frozenset(
+    [
+        "ig",
+        "insta",
+        "instagram",
+        "tg",
+        "telegram",
+        "snap",
+        "sc",
+        "snapchat",
+        "tiktok",
+        "tt",
+        "twitter",
+        "x",
+        "fb",
+        "facebook",
+        "of",
+        "onlyfans",
+        "kik",
+        "wa",
+        "whatsapp",
+        "signal",
+        "vk",
+        "threads",
+        "me",
+        "us",
+        "you",
+        "him",
+        "her",
+        "them",
+        "it",
+        "we",
+        "i",
+        "follow",
+        "dm",
+    ]
+)
+_CAMEL_TAIL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _DOT_SEPARATOR = re.compile(f"({_DOT})", re.IGNORECASE)
 _MAILTO = re.compile(r"mailto:([^\s\"'<>]+)", re.IGNORECASE)
 _LOOKS_LIKE_MAILBOX = re.compile(r"[A-Za-z][A-Za-z0-9]*[0-9._+\-][A-Za-z0-9._+\-]*")
@@ -79,46 +156,119 @@ _LOOKS_LIKE_MAILBOX = re.compile(r"[A-Za-z][A-Za-z0-9]*[0-9._+\-][A-Za-z0-9._+\-
 SeparatorStyle = Literal["tight", "spaced", "bracket", "word", "capital_word"]
 
 
-def find_emails(text: str, *, source: Literal["page", "message"] = "page") -> list[Identifier]:
-    """Every e-mail address in the text, lower case, once each, in order of first appearance."""
-    text = _MAILTO.sub(lambda match: "mailto:" + unquote(match.group(1)), text)
+def find_emails(
+    text: str, *, source: Literal["page", "message"] = "page", known_domains: Collection[str] = ()
+) -> list[Identifier]:
+    """Every e-mail address in the text, lower case, once each, in order of first appearance.
+
+    `known_domains`: registrable domains the page itself vouches for (its URL, its links);
+    a weakly obscured address on one of them is accepted (see the module's rule).
+    """
+    text = _MAILTO.sub(lambda match: "mailto:" + unquote(match.group(1)), text).translate(_INVISIBLE)
+    known = frozenset(domain.lower() for domain in known_domains)
     found: dict[str, Identifier] = {}
-    position = 0
-    while (match := _CANDIDATE.search(text, position)) is not None:
-        accepted = _email_of(match, text)
-        if accepted is None:
-            position = match.start() + 1
-            continue
-        value, obscured = accepted
-        if value not in found:
-            found[value] = Identifier(
-                kind="email", value=value, raw=match.group(), source=source, obscured=obscured
-            )
-        position = match.end()
+    for pattern, reader in ((_CANDIDATE, _email_of), (_SPACED_LABELS, _words_as_dots)):
+        position = 0
+        while (match := pattern.search(text, position)) is not None:
+            accepted = reader(match, text, known)
+            if accepted is None:
+                position = match.start() + 1
+                continue
+            value, obscured, end = accepted
+            if value not in found:
+                raw = text[match.start() : end]
+                found[value] = Identifier(
+                    kind="email", value=value, raw=raw, source=source, obscured=obscured
+                )
+            position = match.end()
     return list(found.values())
 
 
-def _email_of(match: re.Match[str], text: str) -> tuple[str, bool] | None:
-    """(value, obscured) when the candidate is an address by the module's rule, else None."""
+def _email_of(match: re.Match[str], text: str, known: frozenset[str]) -> tuple[str, bool, int] | None:
+    """(value, obscured, end) when the candidate is an address by the module's rule, else None."""
     local = match.group("local")
     if local.endswith(".") or ".." in local or _inside_url(text, match.start()):
         return None
     pieces = _DOT_SEPARATOR.split(match.group("domain"))
+    for index in range(1, len(pieces), 2):
+        if _style(pieces[index]) == "spaced" and _is_title_word(pieces[index + 1]):
+            pieces = pieces[:index]  # "… axios.com . Email my …": a full stop, then the next sentence
+            break
+    if len(pieces) < 3:
+        return None
     labels, separators = pieces[::2], [_style(piece) for piece in pieces[1::2]]
-    domain = ".".join(labels).lower()
-    registrable = _registrable_domain(domain)
+    end = match.start("domain") + len("".join(pieces))
+    registrable = _registrable_domain(".".join(labels).lower())
+    if registrable is None and (cut := _CAMEL_TAIL.split(labels[-1])[0]) != labels[-1]:
+        # A word glued after the suffix ("x@gmail.comYes"): the host ends at the capital.
+        end -= len(labels[-1]) - len(cut)
+        labels = [*labels[:-1], cut]
+        registrable = _registrable_domain(".".join(labels).lower())
     if registrable is None:
         return None
+    domain = ".".join(labels).lower()
     at_style = _style(match.group("at"))
     if not _one_language(match.group("at"), at_style, pieces[1::2]):
+        return None
+    if at_style != "tight" and not _plain_local(local):
         return None
     is_clear = at_style in ("tight", "bracket", "capital_word") or any(
         style in ("spaced", "bracket", "capital_word") for style in separators
     )
-    if not is_clear and not (_LOOKS_LIKE_MAILBOX.fullmatch(local) or registrable in _webmail_domains()):
+    if not is_clear and not _weak_is_address(match, text, local, registrable, known, at_style, separators):
         return None
     obscured = at_style != "tight" or any(style != "tight" for style in separators)
-    return f"{local.lower()}@{domain}", obscured
+    return f"{local.lower()}@{domain}", obscured, end
+
+
+def _words_as_dots(match: re.Match[str], text: str, known: frozenset[str]) -> tuple[str, bool, int] | None:
+    """`pal at cs stanford edu`: only after a mail label and on a site the page vouches for."""
+    if not known or not _plain_local(match.group("local")) or not _after_mail_label(text, match.start()):
+        return None
+    words = match.group("domain").split(" ")
+    for count in range(len(words), 1, -1):
+        domain = ".".join(words[:count])
+        if _registrable_domain(domain) in known:
+            end = match.start("domain") + len(" ".join(words[:count]))
+            return f"{match.group('local')}@{domain}", True, end
+    return None
+
+
+def _weak_is_address(
+    match: re.Match[str],
+    text: str,
+    local: str,
+    registrable: str,
+    known: frozenset[str],
+    at_style: SeparatorStyle,
+    separators: list[SeparatorStyle],
+) -> bool:
+    """Evidence that a bare-word or spaced-@ spelling is an address (see the module's rule)."""
+    if _LOOKS_LIKE_MAILBOX.fullmatch(local) or registrable in _webmail_domains() or registrable in known:
+        return True
+    if _after_mail_label(text, match.start()):
+        return True
+    spaced_at = at_style == "spaced" and all(style == "tight" for style in separators)
+    return spaced_at and local[0].islower() and len(local) > 1
+
+
+def _plain_local(local: str) -> bool:
+    """A local part an obscured spelling may have: a letter (`700` is a price), not a pronoun."""
+    return any(char.isalpha() for char in local) and local.lower() not in _NOT_A_MAILBOX
+
+
+def _is_title_word(label: str) -> bool:
+    return len(label) > 1 and label[0].isupper() and label[1:].islower()
+
+
+def _after_mail_label(text: str, start: int) -> bool:
+    """True when a mail label ("E-mail:", "Correo:") ends right before `start` on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    window_start = max(line_start, start - _LABEL_WINDOW)
+    label = _MAIL_LABEL.search(text[window_start:start])
+    return label is not None and (
+        label.group("colon") is not None or (window_start == line_start and label.group("first") is not None)
+    )
 
 
 def _one_language(at: str, at_style: SeparatorStyle, dots: list[str]) -> bool:

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     import tldextract
 
 _LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+\-]*"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"  # a DNS label: 63 characters at most
 _OPEN = r"[(\[{<]"
 _CLOSE = r"[)\]}>]"
 # "at" and "dot" as ads in other languages write them: arroba (es, pt), arobase (fr), chiocciola
@@ -83,8 +83,14 @@ _DOT_LANGUAGES = {
     "точка": {"ru", "uk"},
     "крапка": {"uk"},
 }
-_AT = rf"(?:\s*@\s*|\s*{_OPEN}\s*(?:{_AT_WORD}|@)\s*{_CLOSE}\s*|\s+{_AT_WORD}\s+)"
-_DOT = rf"(?:\.|\s+\.\s+|\s*{_OPEN}\s*(?:{_DOT_WORD}|\.)\s*{_CLOSE}\s*|\s+{_DOT_WORD}\s+)"
+# Brackets may come in runs and halves: "[ at ]", "{ @ )", "[[[ . )])", "example[.com", "example.]com".
+_RUN_OPEN = r"[\s(\[{<]*"
+_RUN_CLOSE = r"[\s)\]}>]*"
+_AT = rf"(?:\s*@\s*|\s*{_OPEN}{_RUN_OPEN}(?:{_AT_WORD}|@)\s*{_CLOSE}{_RUN_CLOSE}|\s+{_AT_WORD}\s+)"
+_DOT = (
+    rf"(?:\.|\s+\.\s+|\s*{_OPEN}{_RUN_OPEN}(?:{_DOT_WORD}|\.){_RUN_CLOSE}"
+    rf"|(?:{_DOT_WORD}|\.)\s*{_CLOSE}{_RUN_CLOSE}|\s+{_DOT_WORD}\s+)"
+)
 # The lookbehind stops a retry one character further from finding the tail of a rejected
 # local part ("hunter2@…" after "admin:hunter2@…" was refused as a URL's user part) and keeps
 # prices ("$700 at …") out. The host ends where a word ends: never inside "You'll".
@@ -112,41 +118,22 @@ _MAIL_LABEL = re.compile(
 _LABEL_WINDOW = 40
 # What a spaced " @ " after these is: a platform handle or prose, never a mailbox.
 _NOT_A_MAILBOX = frozenset(
-    [
-        "ig",
-        "insta",
-        "instagram",
-        "tg",
-        "telegram",
-        "snap",
-        "sc",
-        "snapchat",
-        "tiktok",
-        "tt",
-        "twitter",
-        "x",
-        "fb",
-        "facebook",
-        "of",
-        "onlyfans",
-        "kik",
-        "wa",
-        "whatsapp",
-        "signal",
-        "vk",
-        "threads",
-        "me",
-        "us",
-        "you",
-        "him",
-        "her",
-        "them",
-        "it",
-        "we",
-        "i",
-        "follow",
-        "dm",
-    ]
+    # platform labels, then pronouns of the hub's languages ("IG @ anna.vip", "schreib uns ät …")
+    """ig insta instagram tg telegram snap sc snapchat tiktok tt twitter x fb facebook of onlyfans kik
+    wa whatsapp signal vk threads follow dm
+    me us you him her them it we i uns mich dich ihn sie euch nous vous moi toi lui eux nos os te mi
+    ti ci vi lo la ons mij jou hem haar nas mnie ciebie go ją mie ne ni""".split()  # noqa: SIM905
+)
+# Words that stand before "at" in English prose: verbs of place and looking, states, times.
+_PROSE_BEFORE_AT = frozenset(
+    """look looks looked looking glance glanced stare stared staring point pointed aim aimed laugh
+    laughed meet meets met meeting see seen saw arrive arrives arrived arriving stay stays stayed
+    staying be is are was were am been being live lives lived living work works worked working study
+    studied studying shop shopping buy bought sell sold eat ate dine dined play played playing wait
+    waiting sit sat stand stood stop stopped start started born died held hosted listed available
+    here there back home open opened closed only now today tonight tomorrow once least all not good
+    best bad great well found find call called email mail write reach contact apply register book
+    order online offline anytime sometime one two three""".split()  # noqa: SIM905
 )
 _CAMEL_TAIL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _DOT_SEPARATOR = re.compile(f"({_DOT})", re.IGNORECASE)
@@ -194,11 +181,15 @@ def _email_of(match: re.Match[str], text: str, known: frozenset[str]) -> tuple[s
         if _style(pieces[index]) == "spaced" and _is_title_word(pieces[index + 1]):
             pieces = pieces[:index]  # "… axios.com . Email my …": a full stop, then the next sentence
             break
+    registrable = _registrable_domain(".".join(pieces[::2]).lower()) if len(pieces) >= 3 else None
+    while registrable is None and (spaced := _last_spaced(pieces)) >= 3:
+        # "x@example [.] com . tld": a spaced " . " may be a full stop; the host ends before it.
+        pieces = pieces[:spaced]
+        registrable = _registrable_domain(".".join(pieces[::2]).lower())
     if len(pieces) < 3:
         return None
     labels, separators = pieces[::2], [_style(piece) for piece in pieces[1::2]]
     end = match.start("domain") + len("".join(pieces))
-    registrable = _registrable_domain(".".join(labels).lower())
     if registrable is None and (cut := _CAMEL_TAIL.split(labels[-1])[0]) != labels[-1]:
         # A word glued after the suffix ("x@gmail.comYes"): the host ends at the capital.
         end -= len(labels[-1]) - len(cut)
@@ -219,6 +210,11 @@ def _email_of(match: re.Match[str], text: str, known: frozenset[str]) -> tuple[s
         return None
     obscured = at_style != "tight" or any(style != "tight" for style in separators)
     return f"{local.lower()}@{domain}", obscured, end
+
+
+def _last_spaced(pieces: list[str]) -> int:
+    """Index of the last spaced ` . ` separator among split host pieces, or -1."""
+    return next((i for i in range(len(pieces) - 2, 0, -2) if _style(pieces[i]) == "spaced"), -1)
 
 
 def _words_as_dots(match: re.Match[str], text: str, known: frozenset[str]) -> tuple[str, bool, int] | None:
@@ -248,8 +244,12 @@ def _weak_is_address(
         return True
     if _after_mail_label(text, match.start()):
         return True
-    spaced_at = at_style == "spaced" and all(style == "tight" for style in separators)
-    return spaced_at and local[0].islower() and len(local) > 1
+    if at_style == "spaced" and all(style == "tight" for style in separators):
+        return local[0].islower() and len(local) > 1
+    # "name at domain dot tld" in words: an address unless the word before "at" is prose
+    # ("meet at home dot com", "look at google dot com").
+    words_only = at_style == "word" and all(style == "word" for style in separators)
+    return words_only and local.lower() not in _PROSE_BEFORE_AT
 
 
 def _plain_local(local: str) -> bool:
@@ -286,7 +286,7 @@ def _one_language(at: str, at_style: SeparatorStyle, dots: list[str]) -> bool:
 
 def _style(separator: str) -> SeparatorStyle:
     core = separator.strip()
-    if core[:1] in "([{<":
+    if any(char in "()[]{}<>" for char in core):
         return "bracket"
     if core.isalpha():
         return "capital_word" if core.isupper() else "word"

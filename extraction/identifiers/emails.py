@@ -16,9 +16,14 @@ Which obfuscations count (the rule that keeps prose out):
   links: `hager at cs dot jhu dot edu` on cs.jhu.edu); or a mail label (`E-mail:`,
   `Courriel :`, `Correo:`, `Poczta:` …) precedes it on its line; or — for a spaced ` @ ` with
   a tightly dotted host (`ullman @ cs.stanford.edu`) — the local part is a lower-case name
-  that is no platform label or pronoun (`IG @ anna.vip`, `me @ home.com` stay handles/prose).
-  So "meet at home dot com" and "info at www.site.com" stay prose, "anna at gmail dot com"
-  and "tina79 at outlook dot com" are addresses.
+  that is no platform label or pronoun (`IG @ anna.vip`, `me @ home.com` stay handles/prose);
+  or — all in words, `name at domain dot tld`, all lower case — the word before `at` is not
+  one prose puts there (`meet`, `look`, `available` …: "meet at home dot com" is prose,
+  "myuser at example dot com" an address). So "info at www.site.com" and "Deals at Target
+  dot com" stay prose, "anna at gmail dot com" and "tina79 at outlook dot com" are addresses.
+- Bracket runs and halves count as brackets (`[[ . )]`, `example[.com`), a host label has 63
+  characters at most, and a host that is no valid one is cut before its last spaced ` . `
+  (`x@example [.] com . tld` → `x@example.com`).
 - Words as dots (`pal at cs stanford edu`) only after a mail label *and* on a known site.
 - The local part of any spelling other than a tight `@` needs a letter and no currency sign
   before it: `$700 at Amazon . You'll` is a price, not `700@amazon.you`. A spaced ` . ` before
@@ -247,9 +252,11 @@ def _weak_is_address(
     if at_style == "spaced" and all(style == "tight" for style in separators):
         return local[0].islower() and len(local) > 1
     # "name at domain dot tld" in words: an address unless the word before "at" is prose
-    # ("meet at home dot com", "look at google dot com").
+    # ("meet at home dot com", "look at google dot com") or capitalised.
+    # Written in lower case, as addresses are: "Deals at Target dot com" is an advertisement.
     words_only = at_style == "word" and all(style == "word" for style in separators)
-    return words_only and local.lower() not in _PROSE_BEFORE_AT
+    lower = local.islower() and match.group("domain").islower()
+    return words_only and lower and local not in _PROSE_BEFORE_AT
 
 
 def _plain_local(local: str) -> bool:

@@ -89,6 +89,7 @@ CASES = [
     ("пошта: petrenko равлик ukr крапка net", ["petrenko@ukr.net"]),
     ("wir sehen uns ät home punkt de", []),
     ("look at google dot com", []),
+    ("Deals at Target dot com", []),
     ("weber at cs dot uni-bonn dot de", ["weber@cs.uni-bonn.de"]),
     ("Courriel : dupont arobase lirmm point fr", ["dupont@lirmm.fr"]),
     ("Correo electrónico: garcia arroba ugr punto es", ["garcia@ugr.es"]),

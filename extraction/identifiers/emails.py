@@ -89,12 +89,19 @@ _DOT_LANGUAGES = {
     "крапка": {"uk"},
 }
 # Brackets may come in runs and halves: "[ at ]", "{ @ )", "[[[ . )])", "example[.com", "example.]com".
-_RUN_OPEN = r"[\s(\[{<]*"
-_RUN_CLOSE = r"[\s)\]}>]*"
-_AT = rf"(?:\s*@\s*|\s*{_OPEN}{_RUN_OPEN}(?:{_AT_WORD}|@)\s*{_CLOSE}{_RUN_CLOSE}|\s+{_AT_WORD}\s+)"
+_RUN_OPEN = r"[\s(\[{<]{0,16}"
+_RUN_CLOSE = r"[\s)\]}>]{0,16}"
+# Spaces around a separator are bounded: obfuscations use a few, and an unbounded `\s*` in every
+# alternative would rescan a megabyte of blanks once per alternative and start position.
+_SP = r"\s{0,10}"
+_SP1 = r"\s{1,10}"
+_AT = (
+    rf"(?:{_SP}@{_SP}|{_SP}{_OPEN}{_RUN_OPEN}(?:{_AT_WORD}|@){_SP}{_CLOSE}{_RUN_CLOSE}"
+    rf"|{_SP1}{_AT_WORD}{_SP1})"
+)
 _DOT = (
-    rf"(?:\.|\s+\.\s+|\s*{_OPEN}{_RUN_OPEN}(?:{_DOT_WORD}|\.){_RUN_CLOSE}"
-    rf"|(?:{_DOT_WORD}|\.)\s*{_CLOSE}{_RUN_CLOSE}|\s+{_DOT_WORD}\s+)"
+    rf"(?:\.|{_SP1}\.{_SP1}|{_SP}{_OPEN}{_RUN_OPEN}(?:{_DOT_WORD}|\.){_RUN_CLOSE}"
+    rf"|(?:{_DOT_WORD}|\.){_SP}{_CLOSE}{_RUN_CLOSE}|{_SP1}{_DOT_WORD}{_SP1})"
 )
 # The lookbehind stops a retry one character further from finding the tail of a rejected
 # local part ("hunter2@…" after "admin:hunter2@…" was refused as a URL's user part) and keeps
@@ -107,7 +114,7 @@ _CANDIDATE = re.compile(
 )
 # Words as dots ("pal at cs stanford edu"): two to four lower-case labels after an at-word.
 _SPACED_LABELS = re.compile(
-    rf"{_NOT_BEFORE}(?P<local>[a-z][a-z0-9._\-]*)(?P<at>\s+(?:{_AT_WORD}|@)\s+)"
+    rf"{_NOT_BEFORE}(?P<local>[a-z][a-z0-9._\-]*)(?P<at>{_SP1}(?:{_AT_WORD}|@){_SP1})"
     r"(?P<domain>[a-z0-9\-]+(?: [a-z0-9\-]+){1,3})(?![A-Za-z0-9])"
 )
 # Characters that hide inside addresses and are no part of them.
@@ -121,6 +128,7 @@ _MAIL_LABEL = re.compile(
     re.IGNORECASE,
 )
 _LABEL_WINDOW = 40
+_TOKEN_WINDOW = 2048
 # What a spaced " @ " after these is: a platform handle or prose, never a mailbox.
 _NOT_A_MAILBOX = frozenset(
     # platform labels, then pronouns of the hub's languages ("IG @ anna.vip", "schreib uns ät …")
@@ -270,8 +278,11 @@ def _is_title_word(label: str) -> bool:
 
 def _after_mail_label(text: str, start: int) -> bool:
     """True when a mail label ("E-mail:", "Correo:") ends right before `start` on its line."""
-    line_start = text.rfind("\n", 0, start) + 1
-    window_start = max(line_start, start - _LABEL_WINDOW)
+    window_start = max(0, start - _LABEL_WINDOW)
+    newline = text.rfind("\n", window_start, start)
+    # The line starts in the window after a newline, or at the text's start; else before the window.
+    line_start = newline + 1 if newline >= 0 else (0 if window_start == 0 else -1)
+    window_start = max(line_start, window_start)
     label = _MAIL_LABEL.search(text[window_start:start])
     return label is not None and (
         label.group("colon") is not None or (window_start == line_start and label.group("first") is not None)
@@ -302,14 +313,18 @@ def _style(separator: str) -> SeparatorStyle:
 
 def _inside_url(text: str, start: int) -> bool:
     """True when the candidate sits after a `/` in the same token: a URL's user part or path."""
-    token_start = max(text.rfind(space, 0, start) for space in (" ", "\n", "\t", "\r")) + 1
-    return "/" in text[token_start:start]
+    # Looked for within a bounded window: a scan back to the text's start per candidate is quadratic.
+    window = max(0, start - _TOKEN_WINDOW)
+    token_start = max(text.rfind(space, window, start) for space in (" ", "\n", "\t", "\r")) + 1
+    return "/" in text[max(token_start, window) : start]
 
 
+@functools.lru_cache(maxsize=4096)
 def _registrable_domain(domain: str) -> str | None:
     """`mail.com` for `smtp.mail.com`, None when the host ends in no public suffix or is a bare IP."""
-    if domain.rsplit(".", 1)[-1].isdigit():
-        return None
+    tld = domain.rsplit(".", 1)[-1]
+    if not (tld.isalpha() or tld.startswith("xn--")) or len(tld) < 2:
+        return None  # no public suffix ends in a digit or is one letter: skip the list look-up
     parts = _suffix_list()(domain)
     if not parts.suffix or not parts.domain:
         return None

@@ -181,6 +181,7 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
+    """`hub analyse`: saved pages or a WARC → one JSON line of extraction per page (no chat, no database)."""
     from bot.analyse_pages import analyse_files, analyse_warc, write_lines
     from bot.netguard import network_blocked
 

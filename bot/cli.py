@@ -1,4 +1,4 @@
-"""The `hub` command line: run, chat, replay, export, db."""
+"""The `hub` command line: run, chat, replay, analyse, export, db."""
 
 from __future__ import annotations
 
@@ -180,6 +180,38 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """`hub analyse`: saved pages or a WARC → one JSON line of extraction per page (no chat, no database)."""
+    from bot.analyse_pages import analyse_files, analyse_warc, write_lines
+    from bot.netguard import network_blocked
+
+    if bool(args.pages) == bool(args.warc):
+        raise SystemExit(
+            "hub analyse: give saved pages (PAGE.html …) or --warc FILE, not both and not neither"
+        )
+    if args.url and len(args.pages) > 1:
+        raise SystemExit("hub analyse: --url names one page; give one PAGE.html with it")
+    paths = [Path(args.warc)] if args.warc else [Path(p) for p in args.pages]
+    for path in paths:
+        if not path.is_file():
+            raise SystemExit(f"hub analyse: no such file: {path}")
+    country = args.country.upper() if args.country else None
+    if args.warc:
+        from extraction.fetch.archive import ArchiveDamaged
+
+        try:
+            reports = analyse_warc(paths[0], url=args.url, country=country)
+        except ArchiveDamaged as exc:
+            raise SystemExit(f"hub analyse: {exc}") from None
+    else:
+        reports = analyse_files(paths, url=args.url, country=country)
+    # Saved pages are read, never fetched: nothing here may reach the network.
+    with network_blocked():
+        count = write_lines(reports, sys.stdout)
+    print(f"hub analyse: {count} pages analysed", file=sys.stderr)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.exports import run_export
 
@@ -260,6 +292,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--warc", action="append", help="answer page fetches from this WARC file (repeatable)")
     p.add_argument("--quiet", action="store_true", help="do not print the replies")
     p.set_defaults(func=cmd_replay)
+    p = sub.add_parser("analyse", help="extraction of saved pages: one JSON line each (no chat, no database)")
+    p.add_argument("pages", nargs="*", metavar="PAGE.html", help="saved HTML pages")
+    p.add_argument("--warc", help="analyse every page of this WARC file instead")
+    p.add_argument("--url", help="the page's URL (one PAGE.html), or the one WARC page to analyse")
+    p.add_argument("--country", help="the reporting participant's country (two letters), a phone region hint")
+    p.set_defaults(func=cmd_analyse)
     p = with_db(sub.add_parser("export", help="export everything the hub knows"))
     p.add_argument("--format", default="json", choices=["json", "csv", "misp", "stix", "warc"])
     p.add_argument("--out", help="file to write (default: standard output)")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extraction import cities, indicators, page, platforms, safety, suspect
-from extraction.identifiers import handles
+from extraction.identifiers import emails, handles
 from extraction.identifiers.kinds import dedupe, identifiers_in
 from extraction.types import FetchResult, Identifier, Indicator
 
@@ -73,6 +74,11 @@ def region_hints(url: str, language: str | None, participant_country: str | None
     return out
 
 
+def page_domains(url: str, links: Iterable[str]) -> set[str]:
+    """The registrable domains a page vouches for: its own and those it links to."""
+    return {domain for domain in map(platforms.registrable_domain, [url, *links]) if "." in domain}
+
+
 def csam_stop(fetched: FetchResult, url: str) -> str | None:
     """Why the CSAM policy stops this fetched page (then nothing of it may be kept), or None."""
     if fetched.body is None or fetched.outcome != "ok":
@@ -102,6 +108,10 @@ def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | N
     result.platform_kind = platforms.platform_kind(where, parsed)
     regions = region_hints(where, parsed.language, participant_country)
     body_ids = identifiers_in(whole, parsed.links, regions)
+    # Weakly obscured addresses ("hager at cs dot jhu dot edu") count on the page's own sites.
+    body_ids = dedupe(
+        [*body_ids, *emails.find_emails(whole, known_domains=page_domains(where, parsed.links))]
+    )
     if own:
         body_ids = dedupe([own, *body_ids])
     furniture = identifiers_in(parsed.furniture, parsed.furniture_links, regions)

@@ -9,8 +9,9 @@ What counts as a link in chat text:
   a real public suffix or the host is an IPv4 address. "e.g.", "file.txt", "12.30" and e-mail
   addresses are not links.
 
-Around a link, trailing `.,;:!?`, quotes, emoji and closing brackets that have no opening
-partner inside the link are dropped; `<…>` wrappers and Slack's `<url|label>` markup are
+Around a link, trailing `.,;:!?`, quotes, emoji, symbols and closing brackets that have no
+opening partner inside the link are dropped; a link that follows an opening quote ends at its
+closing quote; `<…>` wrappers and Slack's `<url|label>` markup are
 understood (the label is not searched). `Link.raw` is the link exactly as typed (defanged,
 Unicode host); `Link.url` is refanged, gets `https://` when it had no scheme (HTTPS-first, as
 browsers do; dedup treats http and https alike), has a Slack-escaped `&amp;` undone and an
@@ -48,9 +49,11 @@ _SLACK_LABEL = re.compile(r"<[^<>|\s]+\|(?P<label>[^<>]*)>")
 _TRAILING = set(".,;:!?'\"*…")
 # Punctuation categories that end a sentence or close a quote, never a URL, except these
 # characters, which do end URLs (`/`, `#frag`, `?a=`, `%20`).
-_TRAILING_CATEGORIES = ("So", "Sk", "Cf", "Pf", "Pi", "Ps", "Pe", "Po")
+_TRAILING_CATEGORIES = ("So", "Sk", "Sm", "Cf", "Pf", "Pi", "Ps", "Pe", "Po")
 _URL_ENDINGS = set("/#%&-=@+~$")
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+# A link right after one of these quotes ends at its closing partner: `('https://x.com/a.ps1');`.
+_QUOTES = {"'": "'", "‘": "’", "`": "`"}
 _OPENINGS = {opening: closing for closing, opening in _PAIRS.items()}
 
 
@@ -157,7 +160,11 @@ def find_links(text: str, *, allow_private: bool = False, tor_proxy: bool = Fals
     seen: set[str] = set()
     for match in _LINK.finditer(searchable):
         kind = match.lastgroup or "bare"
-        candidate = _trimmed(match.group(0))
+        candidate = match.group(0)
+        closing = _QUOTES.get(searchable[match.start() - 1 : match.start()])
+        if closing and (quote_end := candidate.find(closing)) > 0:
+            candidate = candidate[:quote_end]
+        candidate = _trimmed(candidate)
         if not candidate:
             continue
         end = match.start() + len(candidate)

@@ -79,6 +79,31 @@ CASES = [
     ("http://admin:hunter2@www.emploidirect.fr/vacancy/1", []),
     ("user@192.168.1.1", []),
     ("anna..b@mail.com", []),
+    # issue #19: spaced "@", mail labels in several languages, prices, sentences, glued words
+    ("Sprechstunde Di 10-12, mkeller @ uni-freiburg.de", ["mkeller@uni-freiburg.de"]),
+    ("jdoe @ math.example.edu", ["jdoe@math.example.edu"]),
+    ("Follow me @ anna.vip", []),
+    ("E-mail: jsmith at physics dot example dot edu", ["jsmith@physics.example.edu"]),
+    ("E-Mail: mueller ät informatik punkt tu-berlin punkt de", ["mueller@informatik.tu-berlin.de"]),
+    ("Почта: ivanov собака mail точка ru", ["ivanov@mail.ru"]),
+    ("пошта: petrenko равлик ukr крапка net", ["petrenko@ukr.net"]),
+    ("wir sehen uns ät home punkt de", []),
+    ("look at google dot com", []),
+    ("Deals at Target dot com", []),
+    ("weber at cs dot uni-bonn dot de", ["weber@cs.uni-bonn.de"]),
+    ("Courriel : dupont arobase lirmm point fr", ["dupont@lirmm.fr"]),
+    ("Correo electrónico: garcia arroba ugr punto es", ["garcia@ugr.es"]),
+    ("Poczta: nowak małpa agh kropka edu kropka pl", ["nowak@agh.edu.pl"]),
+    ("email rossi chiocciola unimi punto it", ["rossi@unimi.it"]),
+    ("Mail: jansen apenstaartje tudelft punt nl", ["jansen@tudelft.nl"]),
+    ("mail me at home dot com", []),
+    ("I paid $700 at Amazon . You'll see", []),
+    ("Es kostet 700 at Amazon . De", []),
+    ("schreiben Sie an info@firma.de . Danach rufen wir an", ["info@firma.de"]),
+    ("Kontakt: x@gmail.comYes, ich antworte", ["x@gmail.com"]),
+    ("contact: anna.kowalska@wp.plDziękuję", ["anna.kowalska@wp.pl"]),
+    ("Schreib an ma\u00adrie.du\u00adpont@orange.fr", ["marie.dupont@orange.fr"]),
+    ("pisz: jan\u200bkowalski@onet.pl", ["jankowalski@onet.pl"]),
 ]
 
 
@@ -94,6 +119,25 @@ def test_find_emails(text: str, expected: list[str]) -> None:
 def test_obscured_flag_marks_hidden_spellings(text: str, obscured: bool) -> None:
     (identifier,) = find_emails(text)
     assert identifier.obscured is obscured
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "expected"),
+    [
+        # the page's own site vouches for a bare-word spelling with no label
+        ("weber at cs dot uni-bonn dot de", {"uni-bonn.de"}, ["weber@cs.uni-bonn.de"]),
+        ("weber at cs.uni-bonn.de", {"uni-bonn.de"}, ["weber@cs.uni-bonn.de"]),
+        ("weber at cs.uni-bonn.de", {"example.org"}, []),
+        ("lefebvre at ens dot fr", {"ens.fr"}, ["lefebvre@ens.fr"]),
+        # words as dots: only after a mail label on a known site
+        ("email: pal at cs stanford edu, please", {"stanford.edu"}, ["pal@cs.stanford.edu"]),
+        ("e-mail: kowal at ii uwr edu pl", {"uwr.edu.pl"}, ["kowal@ii.uwr.edu.pl"]),
+        ("we met at cs stanford edu events", {"stanford.edu"}, []),
+        ("email: pal at cs stanford edu", set(), []),
+    ],
+)
+def test_known_domains_vouch_for_weak_spellings(text: str, known: set[str], expected: list[str]) -> None:
+    assert [identifier.value for identifier in find_emails(text, known_domains=known)] == expected
 
 
 def test_source_is_passed_through() -> None:

@@ -42,6 +42,9 @@ class PageText:
     furniture_links: tuple[str, ...]
     language: str | None
     meta_description: str
+    # What the page says it is: og:type and schema.org @type values, lower case ("article
+    # newsarticle", "profile", "jobposting"); empty when it says nothing.
+    declared_type: str = ""
 
 
 # Content that is never read as text: code, styling, and embedded documents.
@@ -113,6 +116,7 @@ def parse_page(html: bytes | str, url: str, content_type: str | None = None) -> 
         furniture_links=tuple(dict.fromkeys(walk.furniture_links)),
         language=declared or guess_language(body),
         meta_description=_meta_content(tree, ("description", "og:description")),
+        declared_type=_declared_type(tree),
     )
 
 
@@ -177,6 +181,11 @@ class _Walk:
             stack.extend((child, furniture, inside) for child in reversed(list(_children(node))))
 
     def _is_furniture(self, node: LexborNode, tag: str, inside: bool) -> bool:
+        if tag in {"body", "html", "article"} or (self.root is not None and self._on_root_path(node)):
+            # The page's own wrappers (`<body class="site-navigation-…">`) hold everything; the
+            # marked main content and its ancestors are never furniture as a whole, and an
+            # article's class words name its topic (`category-legal tag-cookies`), not its role.
+            return False
         attrs = node.attributes
         role = (attrs.get("role") or "").strip().lower()
         tokens = _tokens(attrs.get("class"), attrs.get("id"))
@@ -283,6 +292,20 @@ def _title(tree: LexborHTMLParser) -> str:
     node = tree.css_first("title")
     title = " ".join(node.text().split()) if node is not None else ""
     return title or _meta_content(tree, ("og:title",))
+
+
+_SCHEMA_TYPE = re.compile(r'"@type"\s*:\s*(?:\[\s*)?"([A-Za-z]{2,40})"')
+_MAX_TYPES = 12
+
+
+def _declared_type(tree: LexborHTMLParser) -> str:
+    """og:type and schema.org @type values (JSON-LD and microdata), lower case, once each."""
+    found = [_meta_content(tree, ("og:type",)).lower()]
+    for script in tree.css('script[type="application/ld+json"]'):
+        found.extend(m.group(1).lower() for m in _SCHEMA_TYPE.finditer(script.text()[:20000]))
+    for node in tree.css("[itemtype]"):
+        found.append((node.attributes.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1].lower())
+    return " ".join(list(dict.fromkeys(t for t in found if t))[:_MAX_TYPES])
 
 
 def _meta_content(tree: LexborHTMLParser, names: tuple[str, ...]) -> str:

@@ -37,6 +37,16 @@ _PRICE = re.compile(
     r"(?i)(?:[€$£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|\$|£|eur\w*|usd|dollar\w*|gbp|pln|zł|zl|lei|ron|chf)(?!\w))"
 )
 _BLOOD_WINDOW = 120
+# An age or minor term belongs to an ad only with the ad's sexual-service vocabulary this close
+# (characters either side): a page number or a "minor" far from a menu's "Erotik" is no ad.
+_CONTEXT_WINDOW = 160
+# "aged 6 to 16", "6-16 Jahre", "de 6 à 16 ans": a range of ages is a rule for a group, not a person.
+_AGE_RANGE_AFTER = re.compile(r"\s*(?:-|–|to|bis|à|a|al|do|tot|până la|до)\s*\d{1,2}(?!\d)", re.IGNORECASE)
+_AGE_RANGE_BEFORE = re.compile(r"\d{1,2}\s*(?:-|–|to|bis|à|a|al|do|tot|până la|до)\s*$", re.IGNORECASE)
+# A report reads as prose: this many lines of at least _PROSE_WORDS words. News and reference
+# pages about abuse cases name the crime; an offer of abuse material does not read like that.
+_PROSE_LINES = 4
+_PROSE_WORDS = 20
 
 
 @functools.cache
@@ -57,6 +67,23 @@ def _unbounded(kind: str) -> tuple[re.Pattern[str], ...]:
 
 def _any(kind: str, folded: str) -> bool:
     return any(p.search(folded) for p in _terms().get(kind, ()))
+
+
+def _context_near(text: str, start: int, end: int) -> bool:
+    """Whether sexual-service vocabulary stands within _CONTEXT_WINDOW characters of a span."""
+    window = fold_text(text[max(0, start - _CONTEXT_WINDOW) : end + _CONTEXT_WINDOW])[0]
+    return _any("context", window)
+
+
+def _reads_as_report(text: str) -> bool:
+    """Whether the text is prose (an article, a report), not the short lines of an ad."""
+    lines = 0
+    for line in text.split("\n"):
+        if len(line.split()) >= _PROSE_WORDS:
+            lines += 1
+            if lines >= _PROSE_LINES:
+                return True
+    return False
 
 
 def _ends_with(kind: str, folded: str) -> bool:
@@ -99,8 +126,21 @@ def _stated_minor_age(text: str) -> bool:
             continue  # "under 16 years old", "from 16 years": a rule, not somebody's age
         if _starts_with("after_age", after) or _any("family", before) or _any("family", after):
             continue
+        if _in_age_range(text, start, origin[number.end() - 1] + 1) or not _context_near(text, start, end):
+            continue
         return True
-    return any(_TITLE_MIN_AGE <= int(m.group(1)) < _ADULT_AGE for m in _TITLE_AGE.finditer(text))
+    return any(
+        _TITLE_MIN_AGE <= int(m.group(1)) < _ADULT_AGE
+        and not _in_age_range(text, m.start(1), m.end(1))
+        and _context_near(text, m.start(), m.end())
+        for m in _TITLE_AGE.finditer(text)
+    )
+
+
+def _in_age_range(text: str, start: int, end: int) -> bool:
+    return bool(
+        _AGE_RANGE_AFTER.match(text, end) or _AGE_RANGE_BEFORE.search(text[max(0, start - 12) : start])
+    )
 
 
 def _skip_spaces(folded: str, position: int) -> int:
@@ -134,6 +174,8 @@ def _minor_term(text: str) -> bool:
             after = _clause_words(text, end, end, before=False)
             if _any("negation", before) or _any("prohibition", after):
                 continue  # "no minors", "minors are not allowed"
+            if not _context_near(text, start, end):
+                continue
             return True
     return False
 
@@ -144,7 +186,7 @@ def csam_suspected(text: str) -> str | None:
     Never returns or logs any part of the text.
     """
     folded = fold_text(text)[0]
-    if _any("csam_term", folded):
+    if _any("csam_term", folded) and not _reads_as_report(text):
         return CSAM_TERM
     if not _any("context", folded):
         return None

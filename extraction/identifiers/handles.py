@@ -90,7 +90,7 @@ def find_handles(text: str, *, source: Source = "page") -> list[Identifier]:
         position = 0
         while (labelled := pattern.search(text, position)) is not None:
             # A rejected name may itself be the next label ("Instagram: IG ➜ x"): look again from there.
-            if not _is_name(platform, labelled.group("name")):
+            if not _is_name(platform, labelled.group("name")) or _compound(text, labelled):
                 position = labelled.start("name")
                 continue
             value = f"{platform}:{labelled.group('name').lower()}"
@@ -104,6 +104,19 @@ def find_handles(text: str, *, source: Source = "page") -> list[Identifier]:
     for _, identifier in sorted(found, key=lambda pair: pair[0]):
         unique.setdefault(identifier.value, identifier)
     return list(unique.values())
+
+
+def _compound(text: str, labelled: re.Match[str]) -> bool:
+    """A label joined by a bare hyphen to a plain word is a compound noun, not a handle.
+
+    `Instagram-Seite`, `TikTok-Video`, `Telegram-Kanal`, `Instagram-compte`: German, French,
+    Polish, Dutch and Spanish glue a platform's name to a word so. A name with handle syntax
+    (a digit, `_` or `.`), or an `@`, still reads as one: `IG-anna.vip`, `Instagram-@anna`.
+    """
+    joint = text[labelled.start() : labelled.start("name")]
+    if not re.search(r"\w[-‐‑–]$", joint):
+        return False
+    return re.search(r"[0-9_.]", labelled.group("name")) is None
 
 
 def _profile_of(url: str) -> str | None:

@@ -145,3 +145,32 @@ def test_corpus_typed_handles_in_messages(corpus: Path) -> None:
         found = find_handles(json.loads(line)["text"], source="message")
         not_from_links = {identifier.value for identifier in found if "/" not in identifier.raw}
         assert not_from_links == typed.get(index, set()), (index, not_from_links)
+
+
+# A platform's name glued to a word by a hyphen is a compound noun in de/fr/es/pl/nl, no handle.
+COMPOUNDS = [
+    "Folgen Sie uns auf unserer Instagram-Seite",
+    "Im TikTok-Video sieht man die Brücke",
+    "Abonnieren Sie unseren Telegram-Kanal",
+    "Rejoignez notre groupe Telegram-officiel",
+    "Mira nuestro Instagram-oficial",
+    "Zobacz nasze Instagram-konto",
+    "Volg ons Telegram-kanaal",
+]
+
+
+@pytest.mark.parametrize("text", COMPOUNDS)
+def test_a_hyphenated_compound_is_no_handle(text: str) -> None:
+    assert find_handles(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("IG-anna.vip", "instagram:anna.vip"),
+        ("Instagram-@anna_x", "instagram:anna_x"),
+        ("TG - anna_vip", "telegram:anna_vip"),
+    ],
+)
+def test_a_hyphen_before_handle_syntax_still_labels_a_handle(text: str, value: str) -> None:
+    assert [i.value for i in find_handles(text)] == [value]

@@ -98,7 +98,7 @@ def parse_page(html: bytes | str, url: str, content_type: str | None = None) -> 
     if content_type and content_type.split(";")[0].strip().lower() == "text/plain":
         body = _tidy_lines(text)
         return PageText("", body, "", (), (), guess_language(body), "")
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(_shallow(text))
     base = _base_url(tree, url)
     root = _content_root(tree)
     walk = _Walk(base, root)
@@ -118,6 +118,45 @@ def parse_page(html: bytes | str, url: str, content_type: str | None = None) -> 
         meta_description=_meta_content(tree, ("description", "og:description")),
         declared_type=_declared_type(tree),
     )
+
+
+# Elements nested deeper than this are read as text of the element at this depth. Browsers stop
+# laying out far earlier; the HTML tree builder checks the stack of open elements for each tag,
+# so 40,000 nested elements took it minutes (quadratic in the depth).
+MAX_DEPTH = 512
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")
+# Tags that never open an element, or that the tree builder closes by itself when the next
+# one starts (`<p>` … `<p>`): they do not deepen the tree as written.
+_FLAT_TAGS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th", "thead", "tbody", "tfoot",
+    }
+)  # fmt: skip
+
+
+def _shallow(text: str) -> str:
+    """The markup with every tag deeper than MAX_DEPTH dropped (its text kept), in one pass."""
+    if text.count("<") < MAX_DEPTH:
+        return text
+    depth = 0
+    pieces: list[str] = []
+    kept_until = 0
+    for tag in _TAG.finditer(text):
+        name = tag.group(2).lower()
+        if name in _FLAT_TAGS or tag.group(3):
+            continue
+        closing = bool(tag.group(1))
+        deep = depth > MAX_DEPTH if closing else depth >= MAX_DEPTH
+        depth = max(0, depth - 1) if closing else depth + 1
+        if deep:
+            pieces.append(text[kept_until : tag.start()])
+            pieces.append(" ")
+            kept_until = tag.end()
+    if not pieces:
+        return text
+    pieces.append(text[kept_until:])
+    return "".join(pieces)
 
 
 def site_furniture_lines(pages: Sequence[str], min_share: float = 0.8, min_pages: int = 5) -> set[str]:

@@ -106,6 +106,36 @@ def find_handles(text: str, *, source: Source = "page") -> list[Identifier]:
     return list(unique.values())
 
 
+_MIN_SITE_NAME = 4
+_MIN_SHORT_SITE_NAME = 3
+
+
+def site_account(value: str, url: str) -> bool:
+    """Whether a handle is the site's own account (`facebook:latimes` on latimes.com): furniture.
+
+    The handle's name and the site's name (its registrable domain without the suffix) are
+    compared as letters and digits: one holds the other (`watson.news` on watson.ch,
+    `sportnewsbz` on sportnews.bz). On the platforms themselves a profile's handle is the page's.
+    """
+    try:
+        host = (urlsplit(url if "://" in url else "https://" + url).hostname or "").lower()
+    except ValueError:
+        return False
+    for prefix in _HOST_PREFIXES:
+        host = host.removeprefix(prefix)
+    if not host or host in _platforms().host_to_platform:
+        return False
+    from extraction.platforms import registrable_domain
+
+    domain = registrable_domain(url)
+    site = re.sub(r"[^a-z0-9]", "", domain.split(".", 1)[0])
+    name = re.sub(r"[^a-z0-9]", "", value.partition(":")[2].lower())
+    if len(site) < _MIN_SITE_NAME:
+        # A short name (`thw.de`, `psl.eu`) must open the handle: `thw.de`, `psluniv`.
+        return len(site) >= _MIN_SHORT_SITE_NAME and name.startswith(site)
+    return len(name) >= _MIN_SITE_NAME and (site in name or name in re.sub(r"[^a-z0-9]", "", domain))
+
+
 def _compound(text: str, labelled: re.Match[str]) -> bool:
     """A label joined by a bare hyphen to a plain word is a compound noun, not a handle.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction.identifiers.handles import find_handles, handle_from_url
+from extraction.identifiers.handles import find_handles, handle_from_url, site_account
 from tests.corpus_pages import load_dev_pages
 from tests.extraction.test_emails import MIN_PRECISION, MIN_RECALL, precision_recall
 
@@ -174,3 +174,22 @@ def test_a_hyphenated_compound_is_no_handle(text: str) -> None:
 )
 def test_a_hyphen_before_handle_syntax_still_labels_a_handle(text: str, value: str) -> None:
     assert [i.value for i in find_handles(text)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("value", "url", "expected"),
+    [
+        ("facebook:latimes", "https://www.latimes.com/world/story", True),
+        ("facebook:watson.news", "https://www.watson.ch/leben/1", True),
+        ("instagram:sportnews.bz", "https://www.sportnews.bz/artikel/2", True),
+        ("facebook:laviedesideesfr", "https://laviedesidees.fr/x.html", True),
+        ("facebook:thw.de", "https://www.thw.de/meldung", True),
+        ("instagram:psl_univ", "https://www.psl.eu/actualites", True),
+        ("facebook:oliver.baroni", "https://www.watson.ch/leben/1", False),  # an author, not the site
+        ("telegram:royal_angels_vip", "https://www.citycompanions.example/ad/1", False),
+        ("instagram:anna.vip", "https://www.instagram.com/anna.vip/", False),  # the platform's own profile
+        ("telegram:golden_vip", "https://t.me/golden_vip", False),
+    ],
+)
+def test_a_sites_own_account_is_recognised_by_its_name(value: str, url: str, expected: bool) -> None:
+    assert site_account(value, url) is expected

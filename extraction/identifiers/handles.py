@@ -90,7 +90,7 @@ def find_handles(text: str, *, source: Source = "page") -> list[Identifier]:
         position = 0
         while (labelled := pattern.search(text, position)) is not None:
             # A rejected name may itself be the next label ("Instagram: IG ➜ x"): look again from there.
-            if not _is_name(platform, labelled.group("name")) or _compound(text, labelled):
+            if not _is_name(platform, labelled.group("name")) or _prose_after_label(text, labelled):
                 position = labelled.start("name")
                 continue
             value = f"{platform}:{labelled.group('name').lower()}"
@@ -136,17 +136,20 @@ def site_account(value: str, url: str) -> bool:
     return len(name) >= _MIN_SITE_NAME and (site in name or name in re.sub(r"[^a-z0-9]", "", domain))
 
 
-def _compound(text: str, labelled: re.Match[str]) -> bool:
-    """A label joined by a bare hyphen to a plain word is a compound noun, not a handle.
+def _prose_after_label(text: str, labelled: re.Match[str]) -> bool:
+    """Whether the word after a platform label is prose, not a username.
 
-    `Instagram-Seite`, `TikTok-Video`, `Telegram-Kanal`, `Instagram-compte`: German, French,
-    Polish, Dutch and Spanish glue a platform's name to a word so. A name with handle syntax
-    (a digit, `_` or `.`), or an `@`, still reads as one: `IG-anna.vip`, `Instagram-@anna`.
+    A label joined by a bare hyphen to a plain word is a compound noun (`Instagram-Seite`,
+    `TikTok-Video`, `Telegram-Kanal`, `Instagram-compte`, `Instagram-konto`); a capitalised
+    plain word after a label is a title or a noun (`Snapchat - Android App`, `Instagram:
+    Werbung`), where usernames are typed as they are. A name with handle syntax (a digit, `_`
+    or `.`), or one written with `@`, still reads as one: `IG-anna.vip`, `Instagram-@anna`.
     """
     joint = text[labelled.start() : labelled.start("name")]
-    if not re.search(r"\w[-‐‑–]$", joint):
+    name = labelled.group("name")
+    if "@" in joint or re.search(r"[0-9_.]", name):
         return False
-    return re.search(r"[0-9_.]", labelled.group("name")) is None
+    return bool(re.search(r"\w[-‐‑–]$", joint)) or re.fullmatch(r"[A-ZÀ-Þ][a-zß-ÿ]+", name) is not None
 
 
 def _profile_of(url: str) -> str | None:

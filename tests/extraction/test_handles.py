@@ -193,3 +193,16 @@ def test_a_hyphen_before_handle_syntax_still_labels_a_handle(text: str, value: s
 )
 def test_a_sites_own_account_is_recognised_by_its_name(value: str, url: str, expected: bool) -> None:
     assert site_account(value, url) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Snapchat - Android App",
+        "Instagram: Werbung, Werbung, Werbung!",
+        "TikTok: Trends der Woche",
+        "Telegram → Kanäle",
+    ],
+)
+def test_a_capitalised_word_after_a_label_is_prose(text: str) -> None:
+    assert find_handles(text) == []

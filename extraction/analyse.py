@@ -115,6 +115,18 @@ def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | N
     if own:
         body_ids = dedupe([own, *body_ids])
     furniture = identifiers_in(parsed.furniture, parsed.furniture_links, regions)
+    # An ordinary site's own social accounts are furniture wherever the page prints them; on an
+    # escort, dating or job site an account named like the site may be the advertiser's own.
+    site_accounts = [
+        i
+        for i in body_ids
+        if result.platform_kind == "other"
+        and i.kind == "handle"
+        and i is not own
+        and handles.site_account(i.value, where)
+    ]
+    body_ids = [i for i in body_ids if i not in site_accounts]
+    furniture += site_accounts
     body_values = {(i.kind, i.value) for i in body_ids}
     result.furniture = [i for i in furniture if (i.kind, i.value) not in body_values]
     result.identifiers = body_ids

@@ -9,10 +9,11 @@ caller that asks both never gets them twice.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -38,6 +39,9 @@ _EXTRA_FOLDS = {"ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ø": "o", "Ø": "o"
 _VARIATION_SELECTOR = "\ufe0f"
 _BARE_NUMBER_BEFORE = re.compile(r"(?<![€$£\d.,])\d{1,5} ?$")
 _BARE_NUMBER_AFTER = re.compile(r" ?\d{1,5}(?![\d.,]| ?[€$£])")
+_EMOJI_WINDOW = 16
+# Matches of one phrase kept per page: the code's score is capped after the second.
+_MAX_PER_PHRASE = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,30 +66,38 @@ class _Hit:
     source: str = "lexicon"
 
 
-def fold_text(text: str) -> tuple[str, list[int]]:
+def fold_text(text: str) -> tuple[str, Sequence[int]]:
     """Case-, accent- and punctuation-folded text, and for each folded char its index in `text`.
 
     Every character that is not a letter or digit becomes a space, so phrases match across any
     punctuation; the index map lets evidence quote the original spelling.
     """
-    folded, origin = _folded(text)
-    return folded, list(origin)
+    return _folded(text)
 
 
 @functools.lru_cache(maxsize=16)
 def _folded(text: str) -> tuple[str, tuple[int, ...]]:
-    # One page is folded by the indicator, CSAM and organ checks alike: fold it once.
-    chars: list[str] = []
+    # One page is folded by the indicator, CSAM and organ checks alike: fold it once. Each
+    # distinct character is folded once (a page has a few hundred), so a 2 MB page costs one
+    # dictionary look-up per character; the index map is only built char by char where some
+    # character folds to more than one ("ß" → "ss").
+    pieces = [_fold_char(char) for char in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text):
+        return folded, tuple(range(len(text)))
     origin: list[int] = []
-    for index, char in enumerate(text):
-        base = _EXTRA_FOLDS.get(char)
-        if base is None:
-            decomposed = unicodedata.normalize("NFKD", char)
-            base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-        for folded in base:
-            chars.append(folded if folded.isalnum() else " ")
-            origin.append(index)
-    return "".join(chars), tuple(origin)
+    for index, piece in enumerate(pieces):
+        origin.extend([index] * len(piece))
+    return folded, tuple(origin)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    base = _EXTRA_FOLDS.get(char)
+    if base is None:
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(folded if folded.isalnum() else " " for folded in base)
 
 
 def compile_phrase(phrase: str) -> re.Pattern[str]:
@@ -179,29 +191,50 @@ def _negated(text: str, start: int) -> bool:
 
 
 def _phrase_hits(text: str, language: str | None, codes: Collection[str] | None) -> list[_Hit]:
+    """Lexicon matches outside benign wording, at most _MAX_PER_PHRASE of each phrase.
+
+    A page repeating one phrase a hundred thousand times gives that phrase's evidence a few
+    times, not a hundred thousand (the score of a code is capped after the second anyway).
+    """
     folded, origin = fold_text(text)
+    benign = _merged(sorted(_spans(text, folded, origin, (p for p in lexicon() if p.code == BENIGN_CODE))))
+    benign_starts = [start for start, _ in benign]
     hits: list[_Hit] = []
     for phrase in lexicon():
-        if codes is not None and phrase.code not in codes:
+        if phrase.code == BENIGN_CODE or (codes is not None and phrase.code not in codes):
             continue
         if phrase.anchor not in folded:
             continue
         boost = PAGE_LANGUAGE_BOOST if language and phrase.language == language.lower() else 1.0
+        taken = 0
         for match in phrase.pattern.finditer(folded):
             start, end = origin[match.start()], origin[match.end() - 1] + 1
-            if phrase.negatable and _negated(text, start):
+            if _inside(benign_starts, benign, start, end) or (phrase.negatable and _negated(text, start)):
                 continue
             evidence = " ".join(text[start:end].split())
             hits.append(_Hit(phrase.code, round(phrase.weight * boost, 3), start, end, evidence))
+            taken += 1
+            if taken == _MAX_PER_PHRASE:
+                break
     return hits
+
+
+def _spans(
+    text: str, folded: str, origin: Sequence[int], phrases: Iterable[LexiconPhrase]
+) -> Iterator[tuple[int, int]]:
+    for phrase in phrases:
+        if phrase.anchor in folded:
+            for match in phrase.pattern.finditer(folded):
+                yield origin[match.start()], origin[match.end() - 1] + 1
 
 
 def _emoji_hits(text: str) -> list[_Hit]:
     hits: list[_Hit] = []
     for emoji in _emoji_codes():
         for match in emoji.pattern.finditer(text):
-            before = text[: match.start()].rstrip()[-1:]
-            after = text[match.end() :].lstrip()[:1]
+            # Bounded windows: a page of ten thousand roses must not rescan its prefix each time.
+            before = text[max(0, match.start() - _EMOJI_WINDOW) : match.start()].rstrip()[-1:]
+            after = text[match.end() : match.end() + _EMOJI_WINDOW].lstrip()[:1]
             if before.isdigit() and after.isdigit():
                 continue  # a digit separator in an obscured phone number, not a code
             if emoji.price_only and not _priced(emoji.pattern, text, match):
@@ -215,30 +248,52 @@ def _priced(pattern: re.Pattern[str], text: str, match: re.Match[str]) -> bool:
     # Repeated (🌹🌹🌹) or counting a bare number (150🌹, 🌹 150): the emoji is the currency.
     # A number that already carries its own currency (£2900 🌹) makes the emoji decoration.
     repeated = pattern.match(text, match.end()) is not None
-    counted_before = _BARE_NUMBER_BEFORE.search(text, 0, match.start()) is not None
+    window = max(0, match.start() - _EMOJI_WINDOW)
+    counted_before = _BARE_NUMBER_BEFORE.search(text, window, match.start()) is not None
     counted_after = _BARE_NUMBER_AFTER.match(text, match.end()) is not None
     return repeated or counted_before or counted_after
 
 
 def _strongest_per_span(hits: list[_Hit]) -> list[_Hit]:
-    benign = [h for h in hits if h.code == BENIGN_CODE]
-    hits = [h for h in hits if h.code != BENIGN_CODE and not any(_overlap(h, b) for b in benign)]
-    # Overlapping matches of one code ("just arrived, new in X for a few days only") are one
-    # piece of evidence: keep the heaviest, then the longest.
+    """Of overlapping hits of one code keep the heaviest, then the longest.
+
+    Overlapping matches of one code ("just arrived, new in X for a few days only") are one
+    piece of evidence. Linear-logarithmic in the number of hits: kept spans of each code are
+    held sorted and disjoint, so one bisection finds the only spans a new hit could overlap.
+    (Benign wording is taken out before, in _phrase_hits.)
+    """
     kept: list[_Hit] = []
+    spans: dict[str, tuple[list[int], list[int]]] = {}
     for hit in sorted(hits, key=lambda h: (-h.weight, -(h.end - h.start), h.start)):
-        if not any(k.code == hit.code and _overlap(k, hit) for k in kept):
-            kept.append(hit)
+        starts, ends = spans.setdefault(hit.code, ([], []))
+        index = bisect.bisect_left(starts, hit.start)
+        if (index > 0 and ends[index - 1] > hit.start) or (index < len(starts) and starts[index] < hit.end):
+            continue
+        starts.insert(index, hit.start)
+        ends.insert(index, hit.end)
+        kept.append(hit)
     return sorted(kept, key=lambda h: (h.start, h.code))
 
 
-def _overlap(one: _Hit, other: _Hit) -> bool:
-    return one.start < other.end and other.start < one.end
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(starts: list[int], spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    # Sorted, disjoint spans: only the last one starting before `end` can overlap start…end.
+    index = bisect.bisect_left(starts, end) - 1
+    return index >= 0 and spans[index][1] > start
 
 
 def lexicon_indicators(text: str, language: str | None, codes: Collection[str]) -> list[Indicator]:
     """Lexicon matches restricted to `codes` (used by the safety policies)."""
-    hits = _strongest_per_span(_phrase_hits(text, language, {*codes, BENIGN_CODE}))
+    hits = _strongest_per_span(_phrase_hits(text, language, codes))
     return [Indicator(h.code, h.weight, h.evidence, h.source) for h in hits]
 
 

@@ -42,6 +42,9 @@ class PageText:
     furniture_links: tuple[str, ...]
     language: str | None
     meta_description: str
+    # What the page says it is: og:type and schema.org @type values, lower case ("article
+    # newsarticle", "profile", "jobposting"); empty when it says nothing.
+    declared_type: str = ""
 
 
 # Content that is never read as text: code, styling, and embedded documents.
@@ -95,7 +98,7 @@ def parse_page(html: bytes | str, url: str, content_type: str | None = None) -> 
     if content_type and content_type.split(";")[0].strip().lower() == "text/plain":
         body = _tidy_lines(text)
         return PageText("", body, "", (), (), guess_language(body), "")
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(_shallow(text))
     base = _base_url(tree, url)
     root = _content_root(tree)
     walk = _Walk(base, root)
@@ -113,7 +116,47 @@ def parse_page(html: bytes | str, url: str, content_type: str | None = None) -> 
         furniture_links=tuple(dict.fromkeys(walk.furniture_links)),
         language=declared or guess_language(body),
         meta_description=_meta_content(tree, ("description", "og:description")),
+        declared_type=_declared_type(tree),
     )
+
+
+# Elements nested deeper than this are read as text of the element at this depth. Browsers stop
+# laying out far earlier; the HTML tree builder checks the stack of open elements for each tag,
+# so 40,000 nested elements took it minutes (quadratic in the depth).
+MAX_DEPTH = 512
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")
+# Tags that never open an element, or that the tree builder closes by itself when the next
+# one starts (`<p>` … `<p>`): they do not deepen the tree as written.
+_FLAT_TAGS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th", "thead", "tbody", "tfoot",
+    }
+)  # fmt: skip
+
+
+def _shallow(text: str) -> str:
+    """The markup with every tag deeper than MAX_DEPTH dropped (its text kept), in one pass."""
+    if text.count("<") < MAX_DEPTH:
+        return text
+    depth = 0
+    pieces: list[str] = []
+    kept_until = 0
+    for tag in _TAG.finditer(text):
+        name = tag.group(2).lower()
+        if name in _FLAT_TAGS or tag.group(3):
+            continue
+        closing = bool(tag.group(1))
+        deep = depth > MAX_DEPTH if closing else depth >= MAX_DEPTH
+        depth = max(0, depth - 1) if closing else depth + 1
+        if deep:
+            pieces.append(text[kept_until : tag.start()])
+            pieces.append(" ")
+            kept_until = tag.end()
+    if not pieces:
+        return text
+    pieces.append(text[kept_until:])
+    return "".join(pieces)
 
 
 def site_furniture_lines(pages: Sequence[str], min_share: float = 0.8, min_pages: int = 5) -> set[str]:
@@ -177,6 +220,11 @@ class _Walk:
             stack.extend((child, furniture, inside) for child in reversed(list(_children(node))))
 
     def _is_furniture(self, node: LexborNode, tag: str, inside: bool) -> bool:
+        if tag in {"body", "html", "article"} or (self.root is not None and self._on_root_path(node)):
+            # The page's own wrappers (`<body class="site-navigation-…">`) hold everything; the
+            # marked main content and its ancestors are never furniture as a whole, and an
+            # article's class words name its topic (`category-legal tag-cookies`), not its role.
+            return False
         attrs = node.attributes
         role = (attrs.get("role") or "").strip().lower()
         tokens = _tokens(attrs.get("class"), attrs.get("id"))
@@ -283,6 +331,20 @@ def _title(tree: LexborHTMLParser) -> str:
     node = tree.css_first("title")
     title = " ".join(node.text().split()) if node is not None else ""
     return title or _meta_content(tree, ("og:title",))
+
+
+_SCHEMA_TYPE = re.compile(r'"@type"\s*:\s*(?:\[\s*)?"([A-Za-z]{2,40})"')
+_MAX_TYPES = 12
+
+
+def _declared_type(tree: LexborHTMLParser) -> str:
+    """og:type and schema.org @type values (JSON-LD and microdata), lower case, once each."""
+    found = [_meta_content(tree, ("og:type",)).lower()]
+    for script in tree.css('script[type="application/ld+json"]'):
+        found.extend(m.group(1).lower() for m in _SCHEMA_TYPE.finditer(script.text()[:20000]))
+    for node in tree.css("[itemtype]"):
+        found.append((node.attributes.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1].lower())
+    return " ".join(list(dict.fromkeys(t for t in found if t))[:_MAX_TYPES])
 
 
 def _meta_content(tree: LexborHTMLParser, names: tuple[str, ...]) -> str:

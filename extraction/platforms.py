@@ -87,22 +87,127 @@ def platform_kind(url: str, page: PageText | None = None) -> PlatformKind:
 def platform_scores(url: str, page: PageText | None = None) -> dict[PlatformKind, float]:
     """Evidence for each kind of site, for sites not in the table (explains `platform_kind`).
 
-    Each term counts once per field: a long ad repeating "massage" ten times is still one hint.
+    Weighted evidence, in three layers: the site's own name and the URL path; the page's own
+    content (title, description, body) and its shape (an ad's age and hourly rate, a declared
+    job posting); and the site's navigation, which only corroborates: one menu word ("Jobs",
+    "Partnersuche", "Sex & Erotik" in a newspaper's menu) never decides a kind. On a page shaped
+    like an article (paragraphs of prose, or declared as one) the words and the menu say what
+    the article is about, not what the site is: only the host (at a share) and the shape count
+    there. Each term counts once per
+    field: a long ad repeating "massage" ten times is still one hint. A kind whose own evidence
+    (everything but the navigation) stays under `min_own` scores 0.
     """
     lexicon = _lexicon()
     fields = _fields(url, page)
-    scores: dict[PlatformKind, float] = {}
+    article = page is not None and _article_shaped(page)
+    shape = _shape_evidence(page) if page is not None else {}
+    evidence: dict[PlatformKind, dict[str, float]] = {}
     for kind, signals in lexicon.signals.items():
-        total = 0.0
+        by_field = evidence[kind] = {}
         for field, text in fields.items():
             if not text:
                 continue
             patterns = signals.host if field == "host" else signals.path if field == "path" else signals.text
-            total += lexicon.field_weights[field] * sum(
+            by_field[field] = lexicon.field_weights[field] * sum(
                 weight for pattern, weight in patterns if pattern.search(text)
             )
-        scores[kind] = total
+    scores: dict[PlatformKind, float] = {}
+    for kind, by_field in evidence.items():
+        shaped = shape.get(kind, 0.0)
+        # A marketplace takes ads of every kind: its name or path contradicts no ad's shape.
+        named_elsewhere = any(
+            other not in {kind, "marketplace"} and (e.get("host") or e.get("path"))
+            for other, e in evidence.items()
+        )
+        if named_elsewhere and not any(by_field.get(field) for field in ("host", "path", "furniture")):
+            # The site's name or path names another kind and nothing of the site names this one:
+            # an ad's shape posted there (an escort text on a dating site) says less about the
+            # site than the site itself.
+            shaped *= lexicon.shape_share_elsewhere
+        content = sum(by_field.get(field, 0.0) for field in ("title", "description", "body"))
+        host, path = by_field.get("host", 0.0), by_field.get("path", 0.0)
+        if article:
+            # An article's slug, words and menu say what it is about, not what the site is: only
+            # the site's name (at a share: `datev` is no date site) and the page's shape count.
+            own = lexicon.article_host_share * host + shaped
+            scores[kind] = own if own >= lexicon.min_own else 0.0
+            continue
+        own = host + path + content + shaped
+        if own < lexicon.min_own:
+            scores[kind] = 0.0
+            continue
+        scores[kind] = own + min(by_field.get("furniture", 0.0), own)
     return scores
+
+
+def _article_shaped(page: PageText) -> bool:
+    """Whether the page reads as an article: paragraphs of prose, or it declares itself one."""
+    lexicon = _lexicon()
+    prose = 0
+    for line in page.body.split("\n"):
+        if len(line.split()) >= lexicon.prose_line_words:
+            prose += 1
+            if prose >= lexicon.article_prose_lines:
+                return True
+    declared = set(page.declared_type.split())
+    return bool(declared & lexicon.article_types) and len(page.body.split()) >= lexicon.article_min_words
+
+
+def _shape_evidence(page: PageText) -> dict[PlatformKind, float]:
+    """What the page's shape says, language-blind: an escort ad's age with an hourly rate, a job posting."""
+    lexicon = _lexicon()
+    text = f"{page.title}\n{page.meta_description}\n{page.body}"
+    found: dict[PlatformKind, float] = {}
+    declared = set(page.declared_type.split())
+    for kind, types in lexicon.declared_kinds.items():
+        if declared & types:
+            found[kind] = found.get(kind, 0.0) + lexicon.shape_weights["declared"]
+    age = _shapes().age.search(text) is not None or _shapes().named_age.search(text) is not None
+    rate = any(_priced_rate(match) for match in _shapes().rate.finditer(text))
+    escort = (lexicon.shape_weights["age"] if age else 0.0) + (lexicon.shape_weights["rate"] if rate else 0.0)
+    if age and rate:
+        escort += lexicon.shape_weights["age_and_rate"]
+    if escort:
+        found["escort"] = found.get("escort", 0.0) + escort
+    return found
+
+
+def _priced_rate(match: re.Match[str]) -> bool:
+    # A wage is a rate too: an hourly price counts as an ad's rate only from the escort range up.
+    # The price is the largest number of the match ("1h 280 €": 280).
+    return max(int(n[:6]) for n in re.findall(r"\d+", match.group())) >= _lexicon().min_rate
+
+
+@dataclass(frozen=True, slots=True)
+class _Shapes:
+    age: re.Pattern[str]
+    named_age: re.Pattern[str]
+    rate: re.Pattern[str]
+
+
+@cache
+def _shapes() -> _Shapes:
+    raw = json.loads((Path(__file__).parent / "data" / "platforms.json").read_text("utf-8"))["shapes"]
+    units = "|".join(raw["age_units"])
+    money = "|".join(raw["currencies"])
+    per = "|".join(raw["per"])
+    times = "|".join(raw["time_units"])
+    amount = r"\d{2,5}(?:[.,]\d{2})?"
+    price = rf"(?:(?:{money})\s?{amount}|{amount}\s?(?:{money}))"
+    duration = rf"(?:\d{{1,2}}\s?|half\s)?(?:{times})"
+    return _Shapes(
+        # "23 years old", "23yo", "23 ans", "23 Jahre", "age: 23"; ages 18-69 only (an adult's ad).
+        age=re.compile(rf"(?i)(?<![\w.,])(?:[1][89]|[2-6]\d)\s?(?:{units})(?!\w)"),
+        # "Anna 21 · Utrecht", "Eva, 23 - Lyon", "Mila (22) | Praha", "Klara (30) empfängt":
+        # a name and an age, then a separator or the line's end (bracketed: anything).
+        named_age=re.compile(
+            r"(?m)(?<!\w)[A-ZÀ-Þ][a-zß-ÿ]+(?:,?\s(?:1[89]|[2-4]\d)\s?(?:[|·•–—/-]|$)|\s\((?:1[89]|[2-4]\d)\))"
+        ),
+        # "150€ per hour", "€150/h", "200 roses hh", "1h 280 €", "30min 100$".
+        rate=re.compile(
+            rf"(?i)(?<![\w.,])(?:{price}\s?(?:(?:{per})\s?)?{duration}|{duration}\s?[:=-]?\s?{price})(?!\w)"
+        ),
+    )
 
 
 def fold(text: str) -> str:
@@ -113,11 +218,16 @@ def fold(text: str) -> str:
 
 def _fields(url: str, page: PageText | None) -> dict[str, str]:
     host = _host(url)
-    labels = [label for label in host.split(".") if label not in _SERVER_LABELS]
-    # The public suffix is not evidence (`.jobs` aside, which the path of a real site shows anyway).
+    # The site's name and its sub-domains, without server labels (`www`, `m`, `en`) and without
+    # the public suffix, which is not evidence (`escort-amsterdam.nl` reads as `escort-amsterdam`
+    # like its `.com` twin; `.jobs` aside, which the path of a real site shows anyway).
     parts = _extractor()(host) if host and not _is_ip(host) else None
-    name = " ".join(labels[: -len(parts.suffix.split("."))] if parts and parts.suffix else labels)
-    fields = {"host": fold(name), "path": fold(_words(_path(url)))}
+    if parts is not None and parts.suffix and parts.domain:
+        labels = [*parts.subdomain.split("."), parts.domain]
+    else:
+        labels = host.split(".")
+    name = " ".join(label for label in labels if label and label not in _SERVER_LABELS)
+    fields = {"host": fold(name), "path": fold(_path_words(_path(url)))}
     if page is not None:
         fields.update(
             furniture=fold(page.furniture),
@@ -128,9 +238,14 @@ def _fields(url: str, page: PageText | None) -> dict[str, str]:
     return fields
 
 
-def _words(path: str) -> str:
-    """URL path and query as words: `/jobs/123-forklift?cat=home` → `jobs 123 forklift cat home`."""
-    return " ".join(part for part in re.split(r"[^\w]+", unquote(path)) if part)
+def _path_words(path: str) -> str:
+    """Path and query as words, segments apart: `/FemaleEscorts/1-x?c=a` → `Female Escorts / 1 x / c a`."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", unquote(path))
+    segments = (
+        " ".join(part for part in re.split(r"[^\w]+", segment) if part)
+        for segment in re.split(r"[/?&]", spaced)
+    )
+    return " / ".join(segment for segment in segments if segment)
 
 
 def _known_kind(host: str, path: str) -> PlatformKind | None:
@@ -210,6 +325,16 @@ class _Lexicon:
     min_score: float
     country_tlds: Mapping[str, str]
     generic_cctlds: frozenset[str]
+    min_own: float
+    article_host_share: float
+    prose_line_words: int
+    article_prose_lines: int
+    article_min_words: int
+    article_types: frozenset[str]
+    declared_kinds: Mapping[PlatformKind, frozenset[str]]
+    shape_weights: Mapping[str, float]
+    min_rate: int
+    shape_share_elsewhere: float
 
 
 @cache
@@ -222,12 +347,13 @@ def _lexicon() -> _Lexicon:
     signals = {
         _kind(kind): _Signals(
             host=tuple((re.compile(re.escape(stem)), 1.0) for stem in entry["host"]),
-            path=tuple((_word_start(term), 1.0) for term in entry["path"]),
+            path=tuple((_path_term(term), 1.0) for term in entry["path"]),
             text=tuple((_word_start(term), float(weight)) for term, weight in entry["text"].items()),
         )
         for kind, entry in raw["signals"].items()
     }
     weights = {field: float(raw["field_weights"][field]) for field in _FIELDS}
+    article = raw["article"]
     return _Lexicon(
         known=tuple(known),
         signals=signals,
@@ -235,12 +361,30 @@ def _lexicon() -> _Lexicon:
         min_score=float(raw["min_score"]),
         country_tlds=dict(raw["country_tlds"]),
         generic_cctlds=frozenset(raw["generic_cctlds"]),
+        min_own=float(raw["min_own"]),
+        article_host_share=float(article["host_share"]),
+        prose_line_words=int(article["prose_line_words"]),
+        article_prose_lines=int(article["prose_lines"]),
+        article_min_words=int(article["declared_min_words"]),
+        article_types=frozenset(article["declared_types"]),
+        declared_kinds={_kind(k): frozenset(v) for k, v in raw["shapes"]["declared_kinds"].items()},
+        shape_weights={k: float(v) for k, v in raw["shapes"]["weights"].items()},
+        min_rate=int(raw["shapes"]["min_rate"]),
+        shape_share_elsewhere=float(raw["shapes"]["share_when_the_site_names_another_kind"]),
     )
 
 
 def _word_start(term: str) -> re.Pattern[str]:
     # Terms are stems: they must start a word but may run on (`vacanc` → vacancy, vacancies).
     return re.compile(r"(?<![\w])" + term.replace(" ", r"\s+"))
+
+
+def _path_term(term: str) -> re.Pattern[str]:
+    # One- and two-letter segment names (`/u/anna`, `/a/123`) count only as a whole segment:
+    # the `u` of a slug `…-u-s-emissions` is no user profile.
+    if len(re.sub(r"\\b|\W", "", term)) <= 2:
+        return re.compile(r"(?:^|/ )" + term.removesuffix(r"\b") + r"(?= /|$)")
+    return _word_start(term)
 
 
 def _kind(value: str) -> PlatformKind:

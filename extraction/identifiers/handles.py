@@ -90,7 +90,7 @@ def find_handles(text: str, *, source: Source = "page") -> list[Identifier]:
         position = 0
         while (labelled := pattern.search(text, position)) is not None:
             # A rejected name may itself be the next label ("Instagram: IG ➜ x"): look again from there.
-            if not _is_name(platform, labelled.group("name")):
+            if not _is_name(platform, labelled.group("name")) or _prose_after_label(text, labelled):
                 position = labelled.start("name")
                 continue
             value = f"{platform}:{labelled.group('name').lower()}"
@@ -104,6 +104,52 @@ def find_handles(text: str, *, source: Source = "page") -> list[Identifier]:
     for _, identifier in sorted(found, key=lambda pair: pair[0]):
         unique.setdefault(identifier.value, identifier)
     return list(unique.values())
+
+
+_MIN_SITE_NAME = 4
+_MIN_SHORT_SITE_NAME = 3
+
+
+def site_account(value: str, url: str) -> bool:
+    """Whether a handle is the site's own account (`facebook:latimes` on latimes.com): furniture.
+
+    The handle's name and the site's name (its registrable domain without the suffix) are
+    compared as letters and digits: one holds the other (`watson.news` on watson.ch,
+    `sportnewsbz` on sportnews.bz). On the platforms themselves a profile's handle is the page's.
+    """
+    try:
+        host = (urlsplit(url if "://" in url else "https://" + url).hostname or "").lower()
+    except ValueError:
+        return False
+    for prefix in _HOST_PREFIXES:
+        host = host.removeprefix(prefix)
+    if not host or host in _platforms().host_to_platform:
+        return False
+    from extraction.platforms import registrable_domain
+
+    domain = registrable_domain(url)
+    site = re.sub(r"[^a-z0-9]", "", domain.split(".", 1)[0])
+    name = re.sub(r"[^a-z0-9]", "", value.partition(":")[2].lower())
+    if len(site) < _MIN_SITE_NAME:
+        # A short name (`thw.de`, `psl.eu`) must open the handle: `thw.de`, `psluniv`.
+        return len(site) >= _MIN_SHORT_SITE_NAME and name.startswith(site)
+    return len(name) >= _MIN_SITE_NAME and (site in name or name in re.sub(r"[^a-z0-9]", "", domain))
+
+
+def _prose_after_label(text: str, labelled: re.Match[str]) -> bool:
+    """Whether the word after a platform label is prose, not a username.
+
+    A label joined by a bare hyphen to a plain word is a compound noun (`Instagram-Seite`,
+    `TikTok-Video`, `Telegram-Kanal`, `Instagram-compte`, `Instagram-konto`); a capitalised
+    plain word after a label is a title or a noun (`Snapchat - Android App`, `Instagram:
+    Werbung`), where usernames are typed as they are. A name with handle syntax (a digit, `_`
+    or `.`), or one written with `@`, still reads as one: `IG-anna.vip`, `Instagram-@anna`.
+    """
+    joint = text[labelled.start() : labelled.start("name")]
+    name = labelled.group("name")
+    if "@" in joint or re.search(r"[0-9_.]", name):
+        return False
+    return bool(re.search(r"\w[-‐‑–]$", joint)) or re.fullmatch(r"[A-ZÀ-Þ][a-zß-ÿ]+", name) is not None
 
 
 def _profile_of(url: str) -> str | None:

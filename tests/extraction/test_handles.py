@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction.identifiers.handles import find_handles, handle_from_url
+from extraction.identifiers.handles import find_handles, handle_from_url, site_account
 from tests.corpus_pages import load_dev_pages
 from tests.extraction.test_emails import MIN_PRECISION, MIN_RECALL, precision_recall
 
@@ -145,3 +145,64 @@ def test_corpus_typed_handles_in_messages(corpus: Path) -> None:
         found = find_handles(json.loads(line)["text"], source="message")
         not_from_links = {identifier.value for identifier in found if "/" not in identifier.raw}
         assert not_from_links == typed.get(index, set()), (index, not_from_links)
+
+
+# A platform's name glued to a word by a hyphen is a compound noun in de/fr/es/pl/nl, no handle.
+COMPOUNDS = [
+    "Folgen Sie uns auf unserer Instagram-Seite",
+    "Im TikTok-Video sieht man die Brücke",
+    "Abonnieren Sie unseren Telegram-Kanal",
+    "Rejoignez notre groupe Telegram-officiel",
+    "Mira nuestro Instagram-oficial",
+    "Zobacz nasze Instagram-konto",
+    "Volg ons Telegram-kanaal",
+]
+
+
+@pytest.mark.parametrize("text", COMPOUNDS)
+def test_a_hyphenated_compound_is_no_handle(text: str) -> None:
+    assert find_handles(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("IG-anna.vip", "instagram:anna.vip"),
+        ("Instagram-@anna_x", "instagram:anna_x"),
+        ("TG - anna_vip", "telegram:anna_vip"),
+    ],
+)
+def test_a_hyphen_before_handle_syntax_still_labels_a_handle(text: str, value: str) -> None:
+    assert [i.value for i in find_handles(text)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("value", "url", "expected"),
+    [
+        ("facebook:latimes", "https://www.latimes.com/world/story", True),
+        ("facebook:watson.news", "https://www.watson.ch/leben/1", True),
+        ("instagram:sportnews.bz", "https://www.sportnews.bz/artikel/2", True),
+        ("facebook:laviedesideesfr", "https://laviedesidees.fr/x.html", True),
+        ("facebook:thw.de", "https://www.thw.de/meldung", True),
+        ("instagram:psl_univ", "https://www.psl.eu/actualites", True),
+        ("facebook:oliver.baroni", "https://www.watson.ch/leben/1", False),  # an author, not the site
+        ("telegram:royal_angels_vip", "https://www.citycompanions.example/ad/1", False),
+        ("instagram:anna.vip", "https://www.instagram.com/anna.vip/", False),  # the platform's own profile
+        ("telegram:golden_vip", "https://t.me/golden_vip", False),
+    ],
+)
+def test_a_sites_own_account_is_recognised_by_its_name(value: str, url: str, expected: bool) -> None:
+    assert site_account(value, url) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Snapchat - Android App",
+        "Instagram: Werbung, Werbung, Werbung!",
+        "TikTok: Trends der Woche",
+        "Telegram → Kanäle",
+    ],
+)
+def test_a_capitalised_word_after_a_label_is_prose(text: str) -> None:
+    assert find_handles(text) == []

@@ -160,3 +160,42 @@ def test_corpus_never_triggers_the_csam_stop(corpus: Path) -> None:
         if csam_suspected(message["text"]):
             stopped.append(message["text"][:60])
     assert stopped == []
+
+
+# Page furniture and ordinary prose next to a menu's "Sex & Erotik": none of it is a person's age.
+FILLER = "Die Stadt plant neue Radwege und eine Brücke. " * 8
+CSAM_FURNITURE_NEGATIVES = [
+    f"Sex & Erotik | Politik | Sport\n{FILLER}\nSeite 17",
+    f"Erotik\n{FILLER}\nDie Mission Apollo 11 landete 1969 auf dem Mond.",
+    f"Escort guide | Dating\n{FILLER}\nPosted Nov 17",
+    f"Sexo y pareja | Deportes\n{FILLER}\nCanal 13 | En vivo",
+    "Sex education: children aged 6 to 16 learn about their bodies at school.",  # a range of ages
+    "Erotik-Messe: Kinder von 6-16 Jahre haben keinen Zutritt.",
+    f"Sexy fashion week | Sport\n{FILLER}\nMinor repairs to the hall were finished on Monday.",
+    "Italienische Nudeln mit Tomaten, 15 Minuten, für 4 Personen.",  # "Nudeln" is not "nude"
+    # a news report about an abuse case names the crime in prose: no ad
+    "\n".join(
+        [
+            "The court in the capital sentenced a man to eight years in prison on Tuesday for the "
+            "possession and distribution of child pornography found on his computers by the police."
+        ]
+        * 5
+    ),
+]
+CSAM_STILL_POSITIVE = [
+    ("Escort Anna, 15yo, incall only. Call +40 721 555 020", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
+    (f"{FILLER}\nEscorts\nAnna 16 · Utrecht", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
+    ("Escorte à Lyon: Léa, 16 ans, discrète.", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
+    ("Erotische massage door Eva, 15 jaar, in Utrecht.", AGE_UNDER_18_IN_SEXUAL_CONTEXT),
+    ("Selling child porn videos, message me", CSAM_TERM),
+]
+
+
+@pytest.mark.parametrize("text", CSAM_FURNITURE_NEGATIVES)
+def test_csam_page_furniture_ranges_and_reports_do_not_stop(text: str) -> None:
+    assert csam_suspected(text) is None
+
+
+@pytest.mark.parametrize(("text", "reason"), CSAM_STILL_POSITIVE)
+def test_csam_ads_still_stop(text: str, reason: str) -> None:
+    assert csam_suspected(text) == reason

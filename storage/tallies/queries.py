@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, union
+from sqlalchemy import Select, and_, distinct, func, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -24,6 +24,7 @@ from storage.models import (
     Report,
     Tag,
 )
+from storage.scope import in_scope
 from storage.tallies import cache as tally_cache
 from storage.tallies import live as live_tallies
 from storage.tallies.facts import COUNTS, pair_facts, participant_sums
@@ -125,8 +126,15 @@ def _joined(sums: Any) -> Select[Any]:
             table.c.reached_at,
         )
         .select_from(Participant)
-        .outerjoin(table, table.c.participant_id == col(Participant.id))
+        .outerjoin(table, _kept_of_scope(sums, table))
     )
+
+
+def _kept_of_scope(sums: Any, table: Any) -> Any:
+    """Join on the participant; a kept table also on the operation in scope (a Core join the
+    ORM hook does not limit; computed sums are limited already)."""
+    on = table.c.participant_id == col(Participant.id)
+    return and_(on, in_scope(table)) if hasattr(sums, "__table__") else on
 
 
 def _ranked(rows: Iterable[Any], weights: Weights) -> list[Standing]:

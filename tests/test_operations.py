@@ -1,0 +1,137 @@
+"""Operations keep their data apart on one database: findings, first reporters, points, /counts;
+names are unique per operation by a database index; a closed operation takes no new pastes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from commands.core.dispatcher import Dispatcher
+from commands.core.registry import load_registry
+from commands.core.seam import Invocation
+from commands.outcomes import outcomes
+from commands.scoring import standings
+from extraction.fetch.archive import WarcArchive
+from storage import operations
+from storage.engine import make_engine
+from storage.models import Finding, Membership, Report, Submission
+from storage.scope import DEFAULT_OPERATION, operation_scope
+from tests.warcs import html, write_warc
+
+T0 = datetime(2025, 9, 15, 9, 0, tzinfo=UTC)
+URL = "https://www.rozenkamer.nl/ad/1"
+WEEK1, WEEK2 = "telegram:-1001", "telegram:-1002"
+_keys = count()
+
+
+def say(text: str, *, user: str, chat: str, at: datetime = T0) -> Invocation:
+    return Invocation(
+        participant_id=user,
+        platform="telegram",
+        chat_id=chat,
+        text=text,
+        ts=at,
+        message_key=f"op{next(_keys)}",
+    )
+
+
+@pytest.fixture
+def hub(tmp_path: Path, db_url: str) -> Dispatcher:
+    """The default operation on WEEK1 and THB-2025 on WEEK2, one database."""
+    warc = write_warc(
+        tmp_path / "pages.warc.gz",
+        {URL: (200, "text/html; charset=utf-8", html("Anna, 23, new in town. Call +31 6 1234 5678"), None)},
+    )
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        operations.set_chats(DEFAULT_OPERATION, [WEEK1], session=session)
+        operations.create_operation(code="THB-2025", name="THB 2025", at=T0, chats=[WEEK2], session=session)
+        session.commit()
+    hub = Dispatcher(engine=engine, fetcher=WarcArchive([warc]), registry=load_registry())
+    for chat in (WEEK1, WEEK2):
+        hub.handle(say("/join NL Anna", user="tg:1", chat=chat))
+        hub.handle(say("/join RO Mihai", user="tg:2", chat=chat))
+    return hub
+
+
+def op_id(hub: Dispatcher, code: str) -> int:
+    with Session(hub.engine) as session:
+        return operations.by_code(code, session=session).id or 0
+
+
+def test_the_same_url_is_a_finding_in_each_operation_with_its_own_reporter_points_and_counts(
+    hub: Dispatcher,
+) -> None:
+    # Week 1: Anna first, Mihai second. Week 2: Mihai first, Anna second.
+    assert "#1 new" in hub.handle(say(URL, user="tg:1", chat=WEEK1))[0].text
+    later = T0 + timedelta(hours=1)
+    assert "already reported by Anna" in hub.handle(say(URL, user="tg:2", chat=WEEK1, at=later))[0].text
+    first_in_two = hub.handle(say(URL, user="tg:2", chat=WEEK2, at=later))[0].text
+    assert "new" in first_in_two and "already reported" not in first_in_two
+    assert "already reported by Mihai" in hub.handle(say(URL, user="tg:1", chat=WEEK2, at=later))[0].text
+
+    seen = {}
+    for code in ("HUB", "THB-2025"):
+        with operation_scope(op_id(hub, code)), hub.session() as session:
+            findings = session.exec(select(Finding)).all()
+            points = {s.participant_id: s.points for s in standings(session=session)}
+            seen[code] = (
+                [f.reporter_id for f in findings],
+                len(session.exec(select(Report)).all()),
+                outcomes(session=session).findings,
+                points["tg:1"] > points["tg:2"],
+            )
+    assert seen["HUB"] == (["tg:1"], 2, 1, True)
+    assert seen["THB-2025"] == (["tg:2"], 2, 1, False)
+    with operation_scope(None), hub.session() as session:
+        assert len(session.exec(select(Finding)).all()) == 2  # one per operation
+
+
+def test_a_chat_of_no_operation_is_refused_and_nothing_is_stored(hub: Dispatcher) -> None:
+    with operation_scope(None), hub.session() as session:
+        before = len(session.exec(select(Submission)).all())
+    assert hub.handle(say(URL, user="tg:1", chat="telegram:-1009")) == []
+    with operation_scope(None), hub.session() as session:
+        assert len(session.exec(select(Submission)).all()) == before
+
+
+def test_display_names_are_unique_within_an_operation_by_a_database_index(hub: Dispatcher) -> None:
+    reply = hub.handle(say("/join DE anna", user="tg:3", chat=WEEK2))[0]
+    assert "anna 2" in reply.text
+    with operation_scope(op_id(hub, "THB-2025")), hub.session() as session:
+        names = sorted(m.name for m in session.exec(select(Membership)))
+    assert names == ["Anna", "Mihai", "anna 2"]
+    # The database itself refuses a second "ANNA" in one operation, whatever the code does.
+    with Session(hub.engine) as session:
+        session.add(
+            Membership(
+                operation_id=DEFAULT_OPERATION,
+                participant_id="tg:3",
+                name="ANNA",
+                name_key="anna",
+                joined_at=T0,
+            )
+        )
+        with pytest.raises(IntegrityError):
+            session.flush()
+
+
+def test_a_closed_operation_refuses_pastes_and_keeps_its_rows(hub: Dispatcher) -> None:
+    hub.handle(say(URL, user="tg:1", chat=WEEK2))
+    with Session(hub.engine) as session:
+        operation = operations.by_code("THB-2025", session=session)
+        operations.close_operation(operation, at=T0 + timedelta(days=7), session=session)
+        session.commit()
+    with operation_scope(None), hub.session() as session:
+        before = len(session.exec(select(Submission)).all())
+    reply = hub.handle(say("https://www.rozenkamer.nl/ad/2", user="tg:1", chat=WEEK2))
+    assert len(reply) == 1 and reply[0].refused and "closed" in reply[0].text
+    with operation_scope(None), hub.session() as session:
+        assert len(session.exec(select(Submission)).all()) == before
+    assert hub.operation_of_chat(WEEK1) is not None  # the other operation is untouched
+    assert "new" in hub.handle(say(URL, user="tg:1", chat=WEEK1))[0].text

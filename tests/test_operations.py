@@ -73,6 +73,11 @@ def test_the_same_url_is_a_finding_in_each_operation_with_its_own_reporter_point
     assert "already reported by Anna" in hub.handle(say(URL, user="tg:2", chat=WEEK1, at=later))[0].text
     first_in_two = hub.handle(say(URL, user="tg:2", chat=WEEK2, at=later))[0].text
     assert "new" in first_in_two and "already reported" not in first_in_two
+    # Memory across operations: one line naming the earlier operation's finding, nothing more.
+    assert "🕰 this URL was reported in HUB (#1, reported, Sep 2025)" in first_in_two
+    assert first_in_two.count("was reported in") == 1
+    looked = hub.handle(say("/lookup +31 6 1234 5678", user="tg:1", chat=WEEK2, at=later))[0].text
+    assert "☎ +31612345678 was reported in HUB (#1, reported, Sep 2025)" in looked
     assert "already reported by Mihai" in hub.handle(say(URL, user="tg:1", chat=WEEK2, at=later))[0].text
 
     seen = {}
@@ -90,6 +95,17 @@ def test_the_same_url_is_a_finding_in_each_operation_with_its_own_reporter_point
     assert seen["THB-2025"] == (["tg:2"], 2, 1, False)
     with operation_scope(None), hub.session() as session:
         assert len(session.exec(select(Finding)).all()) == 2  # one per operation
+
+
+def test_an_earlier_operation_that_allows_no_matching_is_never_named(hub: Dispatcher) -> None:
+    hub.handle(say(URL, user="tg:1", chat=WEEK1))
+    with Session(hub.engine) as session:
+        first = operations.by_code("HUB", session=session)
+        first.matching_allowed = False
+        session.add(first)
+        session.commit()
+    reply = hub.handle(say(URL, user="tg:2", chat=WEEK2))[0].text
+    assert "new" in reply and "was reported in" not in reply
 
 
 def test_a_chat_of_no_operation_is_refused_and_nothing_is_stored(hub: Dispatcher) -> None:

@@ -244,7 +244,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_operation(args: argparse.Namespace) -> int:
     from bot.operations_cli import run_operation
 
-    return run_operation(args, _settings().database_url)
+    settings = _settings()
+    return run_operation(args, settings.database_url, settings.evidence_warc)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ message belongs to before anything is read for it.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -160,6 +160,19 @@ def describe_default(
     set_coordinators(DEFAULT_OPERATION, coordinators, session=session)
 
 
+def past_retention(today: date, *, session: Session) -> list[Operation]:
+    """Closed operations not purged whose retention date is before `today`."""
+    with operation_scope(None):
+        return [
+            o
+            for o in all_operations(session=session)
+            if o.closed_at is not None
+            and o.purged_at is None
+            and o.retention_until
+            and o.retention_until < today.isoformat()
+        ]
+
+
 def close_operation(operation: Operation, *, at: datetime, session: Session) -> None:
     """Close the operation: no new pastes, no digests, the board frozen; exports still work."""
     if operation.closed_at is not None:
@@ -253,3 +266,60 @@ def _subclasses(cls: type) -> list[type]:
         out.append(sub)
         out.extend(_subclasses(sub))
     return list(dict.fromkeys(out))
+
+
+def purge_operation(operation: Operation, *, at: datetime, session: Session) -> dict[str, int]:
+    """Delete every row of a closed operation (its tallies, members, chats included), then the
+    identifiers and participants nothing else refers to; mark it purged and leave one audit line
+    with the counts. Returns the rows deleted per table."""
+    import json
+
+    from sqlalchemy import delete, exists
+    from sqlmodel import SQLModel
+
+    from storage.models import (
+        AuditEntry,
+        FindingIdentifier,
+        Identifier,
+        Participant,
+        Report,
+        Submission,
+        SubmissionIdentifier,
+    )
+
+    if operation.closed_at is None:
+        raise OperationError(f"operation {operation.code} is open: close it first (hub operation close)")
+    if operation.purged_at is not None:
+        raise OperationError(f"operation {operation.code} was purged already")
+    op_id = operation.id or 0
+    counts = {table: n for table, n in row_counts(op_id, session=session).items() if n}
+    owned = {m.__tablename__ for m in operation_tables()}
+    with operation_scope(None):
+        for table in reversed(SQLModel.metadata.sorted_tables):  # rows that point at others first
+            if table.name in owned:
+                session.execute(delete(table).where(table.c.operation_id == op_id))
+        for model in (OperationChat, OperationCoordinator):
+            session.execute(delete(model).where(col(model.operation_id) == op_id))
+        used = exists().where(col(FindingIdentifier.identifier_id) == col(Identifier.id))
+        typed = exists().where(col(SubmissionIdentifier.identifier_id) == col(Identifier.id))
+        orphans = session.execute(delete(Identifier).where(~used, ~typed))
+        counts["identifiers"] = int(getattr(orphans, "rowcount", 0) or 0)
+        member = exists().where(col(Membership.participant_id) == col(Participant.id))
+        reported = exists().where(col(Report.participant_id) == col(Participant.id))
+        wrote = exists().where(col(Submission.participant_id) == col(Participant.id))
+        people = session.execute(delete(Participant).where(~member, ~reported, ~wrote))
+        counts["participants"] = int(getattr(people, "rowcount", 0) or 0)
+        operation.purged_at = at
+        session.add(operation)
+        session.add(
+            AuditEntry(
+                operation_id=op_id,
+                at=at,
+                actor="hub operation purge",
+                action="operation.purged",
+                subject=operation.code,
+                detail=json.dumps(counts, sort_keys=True),
+            )
+        )
+        session.flush()
+    return counts

@@ -3,11 +3,13 @@ names are unique per operation by a database index; a closed operation takes no 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -19,12 +21,13 @@ from commands.scoring import standings
 from extraction.fetch.archive import WarcArchive
 from storage import operations
 from storage.engine import make_engine
-from storage.models import Finding, Membership, Report, Submission
+from storage.models import AuditEntry, DigestRun, Finding, Membership, Report, Submission
 from storage.scope import DEFAULT_OPERATION, operation_scope
 from tests.warcs import html, write_warc
 
 T0 = datetime(2025, 9, 15, 9, 0, tzinfo=UTC)
 URL = "https://www.rozenkamer.nl/ad/1"
+URL3 = "https://www.rozenkamer.nl/ad/3"
 WEEK1, WEEK2 = "telegram:-1001", "telegram:-1002"
 _keys = count()
 
@@ -45,7 +48,15 @@ def hub(tmp_path: Path, db_url: str) -> Dispatcher:
     """The default operation on WEEK1 and THB-2025 on WEEK2, one database."""
     warc = write_warc(
         tmp_path / "pages.warc.gz",
-        {URL: (200, "text/html; charset=utf-8", html("Anna, 23, new in town. Call +31 6 1234 5678"), None)},
+        {
+            URL: (200, "text/html; charset=utf-8", html("Anna, 23, new in town. Call +31 6 1234 5678"), None),
+            URL3: (
+                200,
+                "text/html; charset=utf-8",
+                html("Bella, nieuw in de stad, bel +31 6 1234 5678"),
+                None,
+            ),
+        },
     )
     engine = make_engine(db_url)
     with Session(engine) as session:
@@ -151,3 +162,75 @@ def test_a_closed_operation_refuses_pastes_and_keeps_its_rows(hub: Dispatcher) -
         assert len(session.exec(select(Submission)).all()) == before
     assert hub.operation_of_chat(WEEK1) is not None  # the other operation is untouched
     assert "new" in hub.handle(say(URL, user="tg:1", chat=WEEK1))[0].text
+
+
+def counts_of(hub: Dispatcher, code: str) -> dict[str, int]:
+    with Session(hub.engine) as session:
+        return operations.row_counts(operations.by_code(code, session=session).id or 0, session=session)
+
+
+def test_purge_deletes_every_row_of_a_closed_operation_and_its_memory(
+    hub: Dispatcher, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    hub.handle(say(URL, user="tg:1", chat=WEEK1))
+    assert "was reported in HUB" in hub.handle(say(URL, user="tg:2", chat=WEEK2))[0].text
+    kept = counts_of(hub, "THB-2025")
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "hub-findings.json").write_text("{}")
+    with pytest.raises(SystemExit, match="open: close it first"):
+        main(["operation", "--db", db_url, "purge", "HUB", "--confirm", "HUB"])
+    assert main(["operation", "--db", db_url, "close", "HUB"]) == 0
+    with pytest.raises(SystemExit, match="does not match"):
+        main(["operation", "--db", db_url, "purge", "HUB", "--confirm", "THB-2025"])
+    assert counts_of(hub, "HUB")["findings"] == 1  # nothing deleted yet
+    assert (
+        main(["operation", "--db", db_url, "purge", "HUB", "--confirm", "hub", "--data-dir", str(tmp_path)])
+        == 0
+    )
+    assert "1 archived export files" in capsys.readouterr().out
+    gone = counts_of(hub, "HUB")
+    assert gone.pop("audit_log") == 1  # the purge's own line, with the counts
+    assert gone == dict.fromkeys(gone, 0) and len(gone) >= 25
+    assert counts_of(hub, "THB-2025") == kept  # the other operation is untouched
+    with Session(hub.engine) as session:
+        line = session.exec(select(AuditEntry).where(AuditEntry.action == "operation.purged")).one()
+    assert '"findings": 1' in line.detail and not (tmp_path / "exports" / "hub-findings.json").exists()
+    # Its memory is gone too: a later paste sharing its phone names no earlier operation.
+    reply = hub.handle(say(URL3, user="tg:2", chat=WEEK2))[0].text
+    assert "new" in reply and "was reported in" not in reply
+
+
+def test_a_closed_operation_gets_no_digest_and_the_open_one_is_warned_of_its_retention(
+    hub: Dispatcher,
+) -> None:
+    from commands.digest.delivery import DigestDelivery
+    from commands.digest.schedule import schedule_of
+    from tests.digest.conftest import RecordingPoster
+
+    hub.handle(say(URL, user="tg:1", chat=WEEK1))
+    hub.handle(say(URL, user="tg:1", chat=WEEK2))
+    with Session(hub.engine) as session:
+        operation = operations.by_code("THB-2025", session=session)
+        operation.retention_until = "2025-10-01"
+        operations.close_operation(operation, at=T0 + timedelta(days=7), session=session)
+        session.commit()
+    poster = RecordingPoster("telegram")
+    delivery = DigestDelivery(
+        hub.session,
+        hub.clock,
+        {"telegram": poster},  # type: ignore[dict-item]
+        schedule_of("Europe/Amsterdam", "08:00", "19:00"),
+        timedelta(hours=6),
+        (WEEK1, WEEK2),
+        chart=False,
+        operation_of=hub.operation_of_chat,
+    )
+    morning = datetime(2025, 10, 20, 6, 0, 5, tzinfo=UTC)  # 08:00:05 in Amsterdam, after the retention date
+    asyncio.run(delivery.catch_up(morning))
+    assert [chat for chat, _ in poster.posts] == [WEEK1]  # the closed operation's chat gets nothing
+    text = poster.posts[0][1].text
+    assert "THB-2025 closed and is past its retention date (2025-10-01)" in text
+    with operation_scope(op_id(hub, "THB-2025")), hub.session() as session:
+        assert session.exec(select(func.count()).select_from(DigestRun)).one() == 0

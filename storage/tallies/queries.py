@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, distinct, func, union
+from sqlalchemy import Select, and_, distinct, exists, func, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import (
     Finding,
     FrozenScore,
+    Membership,
     Participant,
     ParticipantScore,
     PlatformCheck,
@@ -24,7 +25,7 @@ from storage.models import (
     Report,
     Tag,
 )
-from storage.scope import in_scope
+from storage.scope import current, in_scope
 from storage.tallies import cache as tally_cache
 from storage.tallies import live as live_tallies
 from storage.tallies.facts import COUNTS, pair_facts, participant_sums
@@ -117,7 +118,7 @@ def frozen_standings(weights: Weights, *, session: Session) -> list[Standing]:
 def _joined(sums: Any) -> Select[Any]:
     """Every participant with their sums (zeros when they have none)."""
     table = sums.__table__ if hasattr(sums, "__table__") else sums
-    return (
+    stmt = (
         sa_select(
             col(Participant.id),
             col(Participant.name),
@@ -128,6 +129,9 @@ def _joined(sums: Any) -> Select[Any]:
         .select_from(Participant)
         .outerjoin(table, _kept_of_scope(sums, table))
     )
+    if current() is not None:  # an operation's standings: its members only
+        stmt = stmt.where(exists().where(col(Membership.participant_id) == col(Participant.id)))
+    return stmt
 
 
 def _kept_of_scope(sums: Any, table: Any) -> Any:

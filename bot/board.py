@@ -125,9 +125,9 @@ class LiveBoard:
 
     def _read(self, chat_id: str) -> tuple[bool, PinnedBoard | None, Reply]:
         operation = self.hub.operation_of_chat(chat_id)
-        if operation is None or operation.closed_at is not None:  # a closed operation's board is frozen
+        if operation is not None and operation.closed_at is not None:  # a closed operation's board is frozen
             return True, None, Reply("")
-        with operation_scope(operation.id), self.hub.session() as session:
+        with operation_scope(operation.id if operation else None), self.hub.session() as session:
             frozen = boards.board_frozen(session=session)
             board = boards.pinned_board(chat_id, session=session)
             return frozen, board, (Reply("") if frozen else self.board_text(self.hub))

@@ -95,6 +95,8 @@ class Dispatcher:
         return Session(self.engine, expire_on_commit=False)
 
     def chat_allowed(self, inv: Invocation) -> bool:
+        if inv.private and not inv.vouched:
+            return True  # checked against membership in handle: strangers get one line, nothing else
         return self.operation_for(inv) is not None
 
     def operation_for(self, inv: Invocation) -> Operation | None:
@@ -147,8 +149,8 @@ class Dispatcher:
         """Store the message, then answer it: a command, a message handler's answer, or nothing."""
         inv, note = storable_invocation(inv)  # NUL and invalid characters never reach the store
         operation = self.operation_for(inv)
-        if operation is None:
-            return []
+        if operation is None:  # a private chat of someone who joined no open operation: one line
+            return [_noted(refusal(MEMBERS_ONLY), note)] if inv.private and not inv.vouched else []
         if operation.closed_at is not None and not inv.command:
             return [refusal(closed_reply(operation))] if self.acknowledgement(inv) else []
         with operation_scope(operation.id):

@@ -234,3 +234,31 @@ def test_a_closed_operation_gets_no_digest_and_the_open_one_is_warned_of_its_ret
     assert "THB-2025 closed and is past its retention date (2025-10-01)" in text
     with operation_scope(op_id(hub, "THB-2025")), hub.session() as session:
         assert session.exec(select(func.count()).select_from(DigestRun)).one() == 0
+
+
+def test_operation_tells_everyone_the_week_its_day_and_counts(hub: Dispatcher) -> None:
+    with Session(hub.engine) as session:
+        operation = operations.by_code("THB-2025", session=session)
+        operation.starts_on, operation.ends_on = "2025-09-15", "2025-09-21"
+        session.add(operation)
+        session.commit()
+    hub.clock = lambda: T0 + timedelta(days=2)
+    hub.handle(say(URL, user="tg:2", chat=WEEK2))
+    text = hub.handle(say("/operation", user="tg:2", chat=WEEK2))[0].text
+    assert text.splitlines()[0] == "THB 2025 (THB-2025)"
+    assert "day 3 of 7" in text and "1 finding, 1 report, 2 members" in text
+
+
+def test_purge_drops_the_operations_records_from_the_evidence_warc(tmp_path: Path) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    from bot.operations_cli import remove_evidence_records
+
+    warc = write_warc(
+        tmp_path / "evidence.warc.gz",
+        {URL: (200, "text/html", b"<p>a</p>", None), URL3: (200, "text/html", b"<p>b</p>", None)},
+    )
+    assert remove_evidence_records(warc, {URL}) >= 1
+    with warc.open("rb") as stream:
+        left = {r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)}
+    assert URL not in left and URL3 in left

@@ -22,6 +22,7 @@ from commands.core.seam import Reply
 from commands.leaderboard import board_reply
 from storage import boards
 from storage.models import PinnedBoard
+from storage.scope import operation_scope
 
 log = logging.getLogger(__name__)
 
@@ -123,13 +124,17 @@ class LiveBoard:
         return max(0.05, min((w for w in waits if w > 0), default=0.05))
 
     def _read(self, chat_id: str) -> tuple[bool, PinnedBoard | None, Reply]:
-        with self.hub.session() as session:
+        operation = self.hub.operation_of_chat(chat_id)
+        if operation is not None and operation.closed_at is not None:  # a closed operation's board is frozen
+            return True, None, Reply("")
+        with operation_scope(operation.id if operation else None), self.hub.session() as session:
             frozen = boards.board_frozen(session=session)
             board = boards.pinned_board(chat_id, session=session)
-        return frozen, board, (Reply("") if frozen else self.board_text(self.hub))
+            return frozen, board, (Reply("") if frozen else self.board_text(self.hub))
 
     def _remember(self, chat_id: str, message_ref: str, digest: str) -> None:
-        with self.hub.session() as session:
+        operation = self.hub.operation_of_chat(chat_id)
+        with operation_scope(operation.id if operation else None), self.hub.session() as session:
             boards.remember_board(
                 chat_id, message_ref=message_ref, text_hash=digest, at=datetime.now(UTC), session=session
             )

@@ -258,18 +258,31 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.action == "rebuild-tallies":
         from sqlmodel import Session
 
+        from storage import operations
+        from storage.scope import operation_scope
         from storage.tallies import live as live_tallies
 
         with Session(engine) as session:
-            live_tallies.rebuild(session=session)
-            session.commit()
+            every = operations.all_operations(session=session)
+        for operation in every:  # each operation's tallies from its own rows
+            with operation_scope(operation.id), Session(engine) as session:
+                live_tallies.rebuild(session=session)
+                session.commit()
         print("live tallies (points, site totals, network sizes) recomputed from the stored rows")
     print(f"database at revision {current_revision(engine)}")
     return 0
 
 
+def cmd_operation(args: argparse.Namespace) -> int:
+    from bot.operations_cli import run_operation
+
+    settings = _settings()
+    return run_operation(args, settings.database_url, settings.evidence_warc)
+
+
 def parser() -> argparse.ArgumentParser:
     from bot.exports import add_export_options
+    from bot.operations_cli import add_operation_parser
 
     top = argparse.ArgumentParser(prog="hub", description="The action-week hub.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -322,6 +335,8 @@ def parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("db", help="database migrations; rebuild-tallies recomputes the kept tallies"))
     p.add_argument("action", choices=["upgrade", "current", "rebuild-tallies"])
     p.set_defaults(func=cmd_db)
+    add_operation_parser(sub)
+    sub.choices["operation"].set_defaults(func=cmd_operation)
     p = sub.add_parser("bench", help="the performance picture: writes bench/results.md and a PNG")
     p.add_argument("--sizes", default="1000,10000,100000", help="store sizes (findings), comma-separated")
     p.add_argument("--backends", default="sqlite,postgresql", help="sqlite and/or postgresql")

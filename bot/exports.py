@@ -20,6 +20,8 @@ from sqlmodel import Session
 from bot.settings import Settings
 from commands.export.filters import ExportFilter, FilterError, parse_country, parse_network, parse_since
 from extraction.private_files import write_private
+from storage.models import Operation
+from storage.scope import operation_scope
 
 # Below this many findings an export takes well under a second: no progress bar.
 PROGRESS_FROM = 500
@@ -36,6 +38,8 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(args.db or settings.database_url)
     upgrade(engine)
     with Session(engine) as session:
+        operation = chosen_operation(getattr(args, "operation", None), session=session)
+    with operation_scope(operation.id), Session(engine) as session:
         try:
             only = _filter(args, settings, session=session)
         except FilterError as exc:
@@ -151,7 +155,27 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def chosen_operation(code: str | None, *, session: Session) -> Operation:
+    """`--operation CODE`, else the only open operation (or the only one); else exit listing them."""
+    from storage import operations
+
+    try:
+        if code:
+            return operations.by_code(code, session=session)
+    except operations.OperationError as exc:
+        raise SystemExit(f"hub: {exc}") from None
+    opened = operations.open_operations(session=session)
+    every = operations.all_operations(session=session)
+    if len(opened) == 1:
+        return opened[0]
+    if len(every) == 1:
+        return every[0]
+    listed = ", ".join(f"{o.code}{' (closed)' if o.closed_at else ''}" for o in every)
+    raise SystemExit(f"hub: several operations ({listed}): choose one with --operation CODE")
+
+
 def add_export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--operation", help="the operation to export (its code); default: the only open one")
     p.add_argument("--since", help="findings first reported since: 24h, 2d, 2025-09-16 or an ISO time")
     p.add_argument("--network", help="only the findings of this network (N3 or 3)")
     p.add_argument("--country", help="only findings first reported from this country (two letters)")

@@ -153,7 +153,7 @@ async def serve_digests(
     process has either started the scheduler (and caught up) or is standing by for the lock."""
     global _running
     default = schedule_of(settings.timezone, settings.digest_morning, settings.digest_evening)
-    chats = tuple(settings.allowed_chats)
+    chats = tuple(dict.fromkeys([*settings.allowed_chats, *hub.served_chats()]))
     if not chats:
         log.info("no ALLOWED_CHATS: no digests to schedule")
         _set(started)
@@ -179,6 +179,7 @@ async def serve_digests(
         poster_wait_s,
         chart=chart,
         stop=stop,
+        operation_of=hub.operation_of_chat,
     )
     scheduler = AsyncIOScheduler(
         jobstores={

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
 from bot.logsafe import redact_url
 from bot.settings import Settings
@@ -22,6 +23,7 @@ from extraction.fetch.archive import WarcArchive
 from extraction.fetch.evidence import EvidenceWarc
 from extraction.fetch.fetcher import Fetcher, FetchPolicy, NetworkFetcher
 from extraction.llm.client import ChatLlm, LlmConfig, LlmRefused, endpoint
+from storage import operations
 from storage.engine import make_engine, upgrade
 
 
@@ -65,6 +67,7 @@ def build_hub(
         raise StartupError(
             f"DATABASE_URL: cannot reach the database at {redact_url(url)} ({reason})"
         ) from None
+    describe_default_operation(engine, settings)
     fetcher: Fetcher = WarcArchive(warcs) if warcs else network_fetcher(settings)
     return Dispatcher(
         engine=engine,
@@ -73,6 +76,20 @@ def build_hub(
         config=hub_config(settings),
         enricher=llm_enricher(settings, engine),
     )
+
+
+def describe_default_operation(engine: Engine, settings: Settings) -> None:
+    """While the default operation is the only one, the settings describe it (the quick start)."""
+    with Session(engine) as session:
+        operations.describe_default(
+            chats=settings.allowed_chats,
+            coordinators=settings.coordinators,
+            timezone=settings.timezone,
+            morning=settings.digest_morning,
+            evening=settings.digest_evening,
+            session=session,
+        )
+        session.commit()
 
 
 def llm_config(settings: Settings) -> LlmConfig | None:

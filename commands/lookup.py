@@ -17,7 +17,8 @@ from commands.findings import finding_label, network_of
 from commands.references import counted, who
 from commands.wording import ago
 from deconfliction.canonical import canonical_url
-from extraction.identifiers.kinds import KINDS, IdentifierKind
+from deconfliction.memory import earlier_hits, history_line
+from extraction.identifiers.kinds import KINDS, IdentifierKind, icon
 from extraction.links import find_links
 from extraction.refang import defang
 from extraction.types import Identifier
@@ -136,4 +137,8 @@ def lookup(ctx: Context, inv: Invocation, participant: Participant | None) -> Re
                 lines.append(_finding_line(found, inv, session=session))
         if query.kind:
             lines += _identifier_lines(query, inv, session=session)
+        # Earlier operations that allow matching: one line each, nothing else of theirs.
+        asked = [(query.kind, query.value)] if query.kind and query.value else []
+        for hit in earlier_hits(query.canonical, asked, session=session):
+            lines.append(history_line(hit, icon(hit.kind)))
     return Reply("\n".join(lines))

@@ -7,7 +7,7 @@ from sqlmodel import Session
 from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
-from commands.names import display_name, unique_name
+from commands.names import display_name
 from commands.outcomes import outcomes
 from commands.references import counted
 from commands.scoring import standings
@@ -48,20 +48,20 @@ def join(ctx: Context, inv: Invocation, participant: Participant | None) -> Repl
     wanted = chosen or inv.participant_name or inv.participant_id
 
     def write(session: Session) -> Reply:
-        name = unique_name(wanted, participants.names_in_use(besides=inv.participant_id, session=session))
-        found, created = participants.register_participant(
+        known = participants.get_participant(inv.participant_id, session=session)
+        keep = known.name if known is not None and not chosen else wanted
+        found, created = participants.enrol(
             inv.participant_id,
+            keep,
             platform=inv.platform,
-            name=name,
             country=country,
             at=inv.ts,
             role="coordinator" if inv.participant_id in ctx.config.coordinators else "participant",
             session=session,
         )
         if not created:
-            participants.update_participant(
-                found, name=name if chosen else None, country=country, session=session
-            )
+            participants.update_participant(found, country=country, session=session)
+        name = found.name
         audit.record(
             inv.participant_id,
             "participant.joined" if created else "participant.updated",

@@ -9,19 +9,20 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
 from storage.models import BoardState, PinnedBoard
+from storage.scope import operation_id
 from storage.upsert import insert_ignore
 
 
 def pinned_board(chat_id: str, *, session: Session) -> PinnedBoard | None:
     """The board message the hub keeps in `chat_id`, if it ever posted one."""
-    return session.get(PinnedBoard, chat_id, populate_existing=True)
+    return session.get(PinnedBoard, (operation_id(), chat_id), populate_existing=True)
 
 
 def remember_board(
     chat_id: str, *, message_ref: str, text_hash: str, at: datetime, session: Session
 ) -> PinnedBoard:
     """Store (or move) the board of `chat_id` to `message_ref` showing the text with `text_hash`."""
-    board = session.get(PinnedBoard, chat_id, populate_existing=True)
+    board = session.get(PinnedBoard, (operation_id(), chat_id), populate_existing=True)
     if board is None:
         board = PinnedBoard(chat_id=chat_id, message_ref=message_ref, text_hash=text_hash, updated_at=at)
     else:
@@ -33,7 +34,7 @@ def remember_board(
 
 def forget_board(chat_id: str, *, session: Session) -> None:
     """Drop the board of `chat_id` (its message is gone); the next refresh posts a new one."""
-    board = session.get(PinnedBoard, chat_id)
+    board = session.get(PinnedBoard, (operation_id(), chat_id))
     if board is not None:
         session.delete(board)
         session.flush()
@@ -49,13 +50,16 @@ FROZEN = "frozen"  # value: ISO time of the freeze; standings shown to participa
 
 
 def get_state(key: str, *, session: Session) -> BoardState | None:
-    return session.get(BoardState, key, populate_existing=True)
+    return session.get(BoardState, (operation_id(), key), populate_existing=True)
 
 
 def set_state(key: str, value: str, *, at: datetime, by: str, session: Session) -> None:
     """Insert or overwrite `key`; the database settles two coordinators racing."""
     created = insert_ignore(
-        BoardState, {"key": key, "value": value, "updated_at": at, "updated_by": by}, ["key"], session=session
+        BoardState,
+        {"operation_id": operation_id(), "key": key, "value": value, "updated_at": at, "updated_by": by},
+        ["operation_id", "key"],
+        session=session,
     )
     if not created:
         session.execute(

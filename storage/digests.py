@@ -13,16 +13,24 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.models import ChatDigestSetting, DigestRun
+from storage.scope import operation_id
 from storage.upsert import insert_ignore
 
-CLAIM_COLUMNS = ("chat_id", "slot", "local_date")
+CLAIM_COLUMNS = ("operation_id", "chat_id", "slot", "local_date")
 
 
 def claim_run(chat_id: str, slot: str, local_date: str, *, at: datetime, session: Session) -> bool:
     """Claim one chat's slot of one local day; True for the single caller that may post it."""
     return insert_ignore(
         DigestRun,
-        {"chat_id": chat_id, "slot": slot, "local_date": local_date, "started_at": at, "status": "started"},
+        {
+            "operation_id": operation_id(),
+            "chat_id": chat_id,
+            "slot": slot,
+            "local_date": local_date,
+            "started_at": at,
+            "status": "started",
+        },
         CLAIM_COLUMNS,
         session=session,
     )
@@ -32,7 +40,14 @@ def skip_run(chat_id: str, slot: str, local_date: str, *, at: datetime, session:
     """Record a slot that will never be posted (coalesced into a later one); True if it was open."""
     return insert_ignore(
         DigestRun,
-        {"chat_id": chat_id, "slot": slot, "local_date": local_date, "started_at": at, "status": "skipped"},
+        {
+            "operation_id": operation_id(),
+            "chat_id": chat_id,
+            "slot": slot,
+            "local_date": local_date,
+            "started_at": at,
+            "status": "skipped",
+        },
         CLAIM_COLUMNS,
         session=session,
     )
@@ -78,7 +93,7 @@ def last_posted_at(chat_id: str, *, before: datetime, session: Session) -> datet
 
 
 def chat_setting(chat_id: str, *, session: Session) -> ChatDigestSetting | None:
-    return session.get(ChatDigestSetting, chat_id)
+    return session.get(ChatDigestSetting, (operation_id(), chat_id))
 
 
 def all_chat_settings(*, session: Session) -> dict[str, ChatDigestSetting]:
@@ -96,10 +111,15 @@ def set_chat_setting(
         "updated_at": at,
         "updated_by": by,
     }
-    if not insert_ignore(ChatDigestSetting, {"chat_id": chat_id, **values}, ["chat_id"], session=session):
+    if not insert_ignore(
+        ChatDigestSetting,
+        {"operation_id": operation_id(), "chat_id": chat_id, **values},
+        ["operation_id", "chat_id"],
+        session=session,
+    ):
         session.execute(
             update(ChatDigestSetting).where(col(ChatDigestSetting.chat_id) == chat_id).values(**values)
         )
-    found = session.get(ChatDigestSetting, chat_id, populate_existing=True)
+    found = session.get(ChatDigestSetting, (operation_id(), chat_id), populate_existing=True)
     assert found is not None
     return found

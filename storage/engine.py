@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from storage import scope
 from storage.tallies import live
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -21,6 +22,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite files get WAL, foreign keys and a busy timeout."""
     live.install()  # whoever builds an engine writes through the tally upkeep
+    scope.install()  # and works for the operation in scope (storage/scope.py)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import Finding, FindingAlias, FindingIndicator, Report
+from storage.scope import in_scope, operation_id, operation_scope
 from storage.tallies import live as live_tallies
 from storage.upsert import insert_ignore
 
@@ -23,7 +25,7 @@ def finding_for_url(canonical_url: str, *, session: Session) -> Finding | None:
     finding = session.exec(select(Finding).where(Finding.canonical_url == canonical_url)).first()
     if finding is not None:
         return finding
-    alias = session.get(FindingAlias, canonical_url)
+    alias = session.get(FindingAlias, (operation_id(), canonical_url))
     return session.get(Finding, alias.finding_id) if alias else None
 
 
@@ -52,7 +54,7 @@ def claim_finding(
             "thb_score": 0.0,
             "thb_suspect": False,
         },
-        ["canonical_url"],
+        ["operation_id", "canonical_url"],
         session=session,
     )
     finding = session.exec(
@@ -69,7 +71,7 @@ def add_alias(canonical_url: str, finding_id: int, *, session: Session) -> None:
     insert_ignore(
         FindingAlias,
         {"canonical_url": canonical_url, "finding_id": finding_id},
-        ["canonical_url"],
+        ["operation_id", "canonical_url"],
         session=session,
     )
 
@@ -132,7 +134,7 @@ def finding_rows(*, session: Session) -> list[FindingRow]:
     """Every finding, by id, as a plain row with a Finding's attribute names: a tenth of the memory
     of ORM objects (255 MB at 100k findings), for exports."""
     table = Finding.__table__  # type: ignore[attr-defined]
-    return list(session.execute(sa_select(table).order_by(table.c.id)))
+    return list(session.execute(sa_select(table).where(in_scope(table)).order_by(table.c.id)))
 
 
 def count_findings(*, session: Session) -> int:
@@ -173,3 +175,12 @@ def indicators_of(finding_id: int, *, session: Session) -> list[FindingIndicator
         .order_by(col(FindingIndicator.weight).desc())
     )
     return list(session.exec(stmt))
+
+
+@contextmanager
+def scope_of_finding(session_factory: Callable[[], Session], finding_id: int) -> Iterator[None]:
+    """Work for the operation of finding `finding_id` (a thread of its own: the enricher, a refetch)."""
+    with operation_scope(None), session_factory() as session:
+        found = session.exec(select(Finding.operation_id).where(Finding.id == finding_id)).first()
+    with operation_scope(found):
+        yield

@@ -43,6 +43,29 @@ def register_participant(
     return participant, created
 
 
+def enrol(
+    participant_id: str,
+    wanted: str,
+    *,
+    platform: str,
+    country: str,
+    at: datetime,
+    role: str = "participant",
+    session: Session,
+) -> tuple[Participant, bool]:
+    """Register the participant if unknown and make them a member of the operation in scope
+    under `wanted` (or the first free `wanted 2`…); returns them and whether they are new."""
+    from storage import operations
+
+    found, created = register_participant(
+        participant_id, platform=platform, name=wanted, country=country, at=at, role=role, session=session
+    )
+    name = operations.join(participant_id, wanted, at=at, session=session)
+    if name != found.name:
+        update_participant(found, name=name, session=session)
+    return found, created
+
+
 def update_participant(
     participant: Participant, *, name: str | None = None, country: str | None = None, session: Session
 ) -> Participant:
@@ -53,11 +76,6 @@ def update_participant(
     session.add(participant)
     session.flush()
     return participant
-
-
-def names_in_use(*, besides: str, session: Session) -> list[str]:
-    """Every participant's name but `besides`'s (display names are unique within the hub)."""
-    return list(session.exec(select(Participant.name).where(Participant.id != besides)))
 
 
 def set_role(participant_id: str, role: str, *, session: Session) -> None:

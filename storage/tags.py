@@ -50,7 +50,7 @@ def record_check(
         "nothing_found": nothing_found,
         "at": at,
     }
-    if insert_ignore(PlatformCheck, values, ["platform", "participant_id"], session=session):
+    if insert_ignore(PlatformCheck, values, ["operation_id", "platform", "participant_id"], session=session):
         return True
     existing = session.exec(
         select(PlatformCheck)

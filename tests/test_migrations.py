@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert
+from sqlalchemy import TableClause, column, insert, inspect, table
 from sqlmodel import Session, SQLModel
 
 from commands.scoring import frozen_standings, standings
 from storage.engine import alembic_config, make_engine, upgrade
 from storage.models import BoardState, Finding, Participant, Report, Submission
+from tests import corpora
+from tests.conftest import REPO
 from tests.test_live_tallies import kept_rows, rebuilt_rows
 
 FOREIGN = ("apscheduler_jobs",)
 T0 = datetime(2025, 9, 15, 8, 0, tzinfo=UTC)
+
+
+def _before_0010(model: type[SQLModel]) -> TableClause:
+    """The model's table as it was before operations (no `operation_id`)."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    return table(model.__tablename__, *(column(c.name, c.type) for c in columns if c.name != "operation_id"))  # type: ignore[arg-type]
 
 
 def test_the_migrated_schema_matches_the_models(db_url: str) -> None:
@@ -36,7 +49,7 @@ def test_upgrading_a_week_in_progress_fills_the_kept_tallies(db_url: str) -> Non
     command.downgrade(alembic_config(engine), "0006")
     with engine.begin() as conn:  # plain SQL: the hub's own write path expects the 0007 tables
         conn.execute(
-            insert(Participant.__table__),  # type: ignore[attr-defined]
+            insert(_before_0010(Participant)),
             [
                 {
                     "id": pid,
@@ -50,7 +63,7 @@ def test_upgrading_a_week_in_progress_fills_the_kept_tallies(db_url: str) -> Non
             ],
         )
         conn.execute(
-            insert(Finding.__table__),  # type: ignore[attr-defined]
+            insert(_before_0010(Finding)),
             [
                 {
                     "id": 1,
@@ -70,19 +83,19 @@ def test_upgrading_a_week_in_progress_fills_the_kept_tallies(db_url: str) -> Non
         for n, pid in enumerate(("tg:1", "tg:2"), 1):
             at = T0 + timedelta(minutes=n)
             conn.execute(
-                insert(Submission.__table__),  # type: ignore[attr-defined]
+                insert(_before_0010(Submission)),
                 [{"id": n, "message_key": f"m{n}", "platform": "telegram", "chat_id": "c",
                   "participant_id": pid,
                   "ts": at, "text": "x", "status": "done", "attempts": 1, "received_at": at}],
             )  # fmt: skip
             conn.execute(
-                insert(Report.__table__),  # type: ignore[attr-defined]
+                insert(_before_0010(Report)),
                 [{"finding_id": 1, "submission_id": n, "participant_id": pid, "ts": at, "url": "u",
                   "retracted": False}],
             )  # fmt: skip
         frozen_at = T0 + timedelta(seconds=90)  # after Anna's report, before Mihai's
         conn.execute(
-            insert(BoardState.__table__),  # type: ignore[attr-defined]
+            insert(_before_0010(BoardState)),
             [
                 {
                     "key": "frozen",
@@ -103,3 +116,41 @@ def test_upgrading_a_week_in_progress_fills_the_kept_tallies(db_url: str) -> Non
     # The board was frozen: participants keep seeing it as of the freeze, as before the upgrade.
     assert [(s.participant_id, s.points) for s in frozen] == [("tg:1", 15.0), ("tg:2", 0.0)]
     engine.dispose()
+
+
+def _hub(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=REPO, check=True, capture_output=True)
+
+
+def _export(db_url: str, out: Path) -> dict[str, Any]:
+    _hub("export", "--format", "json", "--db", db_url, "--out", str(out))
+    document: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    document.pop("generated_at")
+    return document
+
+
+def test_a_store_of_one_week_upgrades_to_operations_in_place_with_an_equal_export(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A week replayed, the store taken back to the schema before operations (0009, what main
+    builds), upgraded again: every row lands in the default operation and the export is the
+    same, plus the operation it names."""
+    week = corpora.week()
+    lines = (week / "messages.jsonl").read_text(encoding="utf-8").splitlines()[:120]
+    messages = tmp_path / "week.jsonl"
+    messages.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _hub("replay", str(messages), "--warc", str(week / "pages.warc.gz"), "--db", db_url, "--quiet")
+    before = _export(db_url, tmp_path / "before.json")
+    engine = make_engine(db_url)
+    command.downgrade(alembic_config(engine), "0009")
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        assert "operations" not in tables and "operation_id" not in {
+            c["name"] for c in inspect(conn).get_columns("findings")
+        }
+    upgrade(engine)
+    engine.dispose()
+    after = _export(db_url, tmp_path / "after.json")
+    assert after.pop("operation")["code"] == "HUB"
+    before.pop("operation")
+    assert before["findings"] and after == before

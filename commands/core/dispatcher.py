@@ -26,11 +26,11 @@ from commands.core.context import AlreadyProcessed, HubConfig, Write
 from commands.core.intake import storable_invocation
 from commands.core.registry import Command, Registry
 from commands.core.seam import Invocation, Reply, refusal
-from commands.names import unique_name
 from extraction.fetch.fetcher import Fetcher
-from storage import audit, participants, submissions
+from storage import audit, operations, participants, scope, submissions
 from storage.engine import is_contention
-from storage.models import Participant
+from storage.models import Operation, Participant
+from storage.scope import DEFAULT_OPERATION, operation_scope
 
 if TYPE_CHECKING:
     from commands.paste.enrich import Enricher
@@ -41,6 +41,15 @@ ALREADY = "This message is already being processed."
 # A private chat serves only people who joined in a served chat; anyone else gets this one line.
 MEMBERS_ONLY = "This bot serves its team's members only: /join in the team's chat first."
 JOIN_IN_TEAM_CHAT = "/join works in the team's chat only, not in a private chat."
+
+
+def closed_reply(operation: Operation) -> str:
+    """What a paste in a closed operation's chat is told."""
+    when = operation.closed_at.date().isoformat() if operation.closed_at else "?"
+    return (
+        f"{operation.name} ({operation.code}) closed on {when}: nothing new is recorded here. "
+        "/operation shows it; coordinators can still export it."
+    )
 
 
 def utc_now() -> datetime:
@@ -86,14 +95,48 @@ class Dispatcher:
         return Session(self.engine, expire_on_commit=False)
 
     def chat_allowed(self, inv: Invocation) -> bool:
-        if inv.vouched:
-            return True
-        if inv.private:
-            return True  # checked against registration below: strangers get nothing
-        return inv.chat_id in self.config.allowed_chats
+        if inv.private and not inv.vouched:
+            return True  # checked against membership in handle: strangers get one line, nothing else
+        return self.operation_for(inv) is not None
+
+    def operation_for(self, inv: Invocation) -> Operation | None:
+        """The operation a message belongs to: its chat's (open, else the last closed one); a
+        private chat's is the sender's latest open operation; ALLOWED_CHATS, the console and
+        replays belong to the default operation. None: the chat is served by no operation."""
+        return self._operation(inv.chat_id, inv.participant_id, private=inv.private, vouched=inv.vouched)
+
+    def _operation(
+        self, chat_id: str, participant_id: str, *, private: bool, vouched: bool
+    ) -> Operation | None:
+        with operation_scope(None), self.session() as session:
+            found = operations.operation_of_chat(chat_id, session=session)
+            if found is not None:
+                return found
+            if private and not vouched:
+                return operations.operation_of_member(participant_id, session=session)
+            if not (vouched or chat_id in self.config.allowed_chats):
+                return None
+            default = session.get(Operation, DEFAULT_OPERATION)
+            if default is not None and default.closed_at is None:
+                return default
+            opened = operations.open_operations(session=session)
+            return opened[0] if vouched and len(opened) == 1 else None
+
+    def operation_of_chat(self, chat_id: str) -> Operation | None:
+        """The operation a team chat's board and digests belong to (None: no operation serves it)."""
+        return self._operation(chat_id, "", private=False, vouched=False)
+
+    def served_chats(self) -> list[str]:
+        """Every chat of an open operation."""
+        with operation_scope(None), self.session() as session:
+            opened = operations.open_operations(session=session)
+            return [chat for o in opened for chat in operations.chats_of(o.id or 0, session=session)]
 
     def is_coordinator(self, participant: Participant) -> bool:
-        return participant.role == "coordinator" or participant.id in self.config.coordinators
+        if participant.role == "coordinator" or participant.id in self.config.coordinators:
+            return True
+        with self.session() as session:
+            return participant.id in operations.coordinators_of(scope.operation_id(), session=session)
 
     def acknowledgement(self, inv: Invocation) -> str | None:
         """What an adapter shows at once while this message's answer is worked out, or None."""
@@ -105,8 +148,15 @@ class Dispatcher:
     def handle(self, inv: Invocation) -> list[Reply]:
         """Store the message, then answer it: a command, a message handler's answer, or nothing."""
         inv, note = storable_invocation(inv)  # NUL and invalid characters never reach the store
-        if not self.chat_allowed(inv):
-            return []
+        operation = self.operation_for(inv)
+        if operation is None:  # a private chat of someone who joined no open operation: one line
+            return [_noted(refusal(MEMBERS_ONLY), note)] if inv.private and not inv.vouched else []
+        if operation.closed_at is not None and not inv.command:
+            return [refusal(closed_reply(operation))] if self.acknowledgement(inv) else []
+        with operation_scope(operation.id):
+            return self._handle(inv, note)
+
+    def _handle(self, inv: Invocation, note: str | None) -> list[Reply]:
         intake = retried(lambda: self._intake(inv))
         if intake.answer is not None:
             return [_noted(r, note) for r in intake.answer]
@@ -232,9 +282,9 @@ class Dispatcher:
 
     def resume(self) -> list[tuple[Invocation, Reply]]:
         """Process submissions a crash or a failure left unfinished, oldest first (run at start)."""
-        with self.session() as session:
+        with operation_scope(None), self.session() as session:
             work = []
-            for submission in submissions.unfinished_submissions(session=session):
+            for submission in submissions.unfinished_submissions(session=session):  # of every operation
                 participant = session.get(Participant, submission.participant_id)
                 inv = Invocation(
                     participant_id=submission.participant_id,
@@ -246,8 +296,12 @@ class Dispatcher:
                     participant_name=participant.name if participant else "",
                     country=participant.country if participant else None,
                 )
-                work.append((inv, submission.id or 0))
-        return [(inv, self.process(inv, submission_id)) for inv, submission_id in work]
+                work.append((inv, submission.id or 0, submission.operation_id))
+        done = []
+        for inv, submission_id, op_id in work:
+            with operation_scope(op_id):
+                done.append((inv, self.process(inv, submission_id)))
+        return done
 
     def _flooding(self, participant_id: str, *, session: Session) -> bool:
         since = self.clock() - timedelta(minutes=1)
@@ -258,12 +312,21 @@ class Dispatcher:
 
     def _participant(self, inv: Invocation, *, session: Session) -> Participant | None:
         found = participants.get_participant(inv.participant_id, session=session)
+        if found is not None and not operations.is_member(found.id, scope.operation_id(), session=session):
+            # Known from another operation: a member of this one too, under a name free here.
+            participants.enrol(
+                found.id,
+                found.name,
+                platform=found.platform,
+                country=found.country,
+                at=inv.ts,
+                session=session,
+            )
         if found is None and inv.country and inv.vouched:
-            taken = participants.names_in_use(besides=inv.participant_id, session=session)
-            found, _ = participants.register_participant(
+            found, _ = participants.enrol(
                 inv.participant_id,
+                inv.participant_name or inv.participant_id,
                 platform=inv.platform,
-                name=unique_name(inv.participant_name or inv.participant_id, taken),
                 country=inv.country,
                 at=inv.ts,
                 role="coordinator" if inv.participant_id in self.config.coordinators else "participant",

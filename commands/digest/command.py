@@ -23,6 +23,7 @@ from commands.digest.text import render
 from commands.scoring import country_standings, standings
 from storage import audit, digests
 from storage.models import Participant
+from storage.operations import past_retention
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,16 @@ def build_digest(
     with read() as session:
         facts = gather(slot=slot, now=now, since=since, timezone=timezone, session=session)
         image = _chart(facts, session=session) if chart else None
+        overdue = past_retention(now.astimezone(ZoneInfo(timezone)).date(), session=session)
+    text = render(facts, narrate(narrative, facts))
+    if slot == "morning" and overdue:  # retention: personal data only as long as the purpose needs it
+        text += "\n" + "\n".join(
+            f"⚠ Coordinators: {o.code} closed and is past its retention date ({o.retention_until}): "
+            f"purge it with `hub operation purge {o.code}`."
+            for o in overdue
+        )
     return Reply(
-        render(facts, narrate(narrative, facts)),
+        text,
         image=image,
         image_name=f"digest-{slot}.png" if image else "",
     )

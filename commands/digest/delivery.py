@@ -18,6 +18,8 @@ from commands.core.poster import ChatPoster
 from commands.digest.command import Narrative, build_digest, chat_schedule, digest_since
 from commands.digest.schedule import DigestSchedule, SlotRun, due_slots
 from storage import digests
+from storage.models import Operation
+from storage.scope import operation_scope
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +38,21 @@ class DigestDelivery:
     poster_wait_s: float = 30.0
     chart: bool = True
     stop: asyncio.Event | None = None  # set when the process shuts down: stop waiting for adapters
+    # The open operation a chat's digests belong to (None: none, or closed — no digest).
+    operation_of: Callable[[str], Operation | None] | None = None
     _unposted: set[str] = field(default_factory=set)
 
     async def deliver_due(self, chat_id: str, now: datetime | None = None) -> SlotRun | None:
         """Post the chat's due digest unless it was posted (or claimed) already; the run posted."""
+        if self.operation_of is None:
+            return await self._deliver_due(chat_id, now)
+        operation = await asyncio.to_thread(self.operation_of, chat_id)
+        if operation is None or operation.closed_at is not None:
+            return None  # a closed operation's digests stop
+        with operation_scope(operation.id):
+            return await self._deliver_due(chat_id, now)
+
+    async def _deliver_due(self, chat_id: str, now: datetime | None) -> SlotRun | None:
         now = now or self.clock()
         schedule = await asyncio.to_thread(chat_schedule, self.sessions, chat_id, self.default)
         run, coalesced = due_slots(schedule, now, self.grace)

@@ -14,7 +14,8 @@ from storage import findings as store
 from storage import identifiers as id_store
 from storage import networks
 from storage.findings import FindingRow
-from storage.models import Tag
+from storage.models import Operation, Tag
+from storage.scope import operation_id
 from storage.tallies.facts import opened
 
 FORMATS = ("json", "csv", "misp", "stix", "warc")
@@ -59,8 +60,10 @@ def export_document(
         for f in rows
     ]
     networks_out = _networks(rows, live, thb, session=session)
+    operation = session.get(Operation, operation_id())
     return {
         "generated_at": iso(now or datetime.now(UTC)),
+        "operation": _operation(operation),
         "findings": findings_out,
         "networks": networks_out,
         "participants": [
@@ -68,6 +71,21 @@ def export_document(
             for s in standings(session=session)
         ],
         "counts": outcomes(session=session).contract_counts(),
+    }
+
+
+def _operation(operation: Operation | None) -> dict[str, Any] | None:
+    """Which operation (action week) the document exports."""
+    if operation is None:
+        return None
+    return {
+        "code": operation.code,
+        "name": operation.name,
+        "starts_on": operation.starts_on,
+        "ends_on": operation.ends_on,
+        "timezone": operation.timezone,
+        "closed_at": iso(operation.closed_at),
+        "retention_until": operation.retention_until,
     }
 
 

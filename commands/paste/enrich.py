@@ -31,6 +31,7 @@ from extraction.llm.schema import FindingExtraction, VettedExtraction, vet
 from extraction.refang import defang
 from prompts.loader import load_prompt
 from storage import enrichments
+from storage.findings import scope_of_finding
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +189,10 @@ class Enricher:
         vetted: VettedExtraction | None = None,
         error: str | None = None,
     ) -> list[tuple[str, str]]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        with (
+            scope_of_finding(lambda: Session(self.engine), finding_id),
+            Session(self.engine, expire_on_commit=False) as session,
+        ):
             enrichments.finish_enrichment(
                 finding_id,
                 status=status,

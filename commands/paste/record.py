@@ -17,6 +17,7 @@ from commands.core.seam import Invocation
 from commands.paste.enrich import Enricher, EnrichmentRequest
 from commands.paste.plan import LinkPlan, PastePlan
 from deconfliction.matching import Deconfliction, deconflict
+from deconfliction.memory import EarlierHit, earlier_hits
 from extraction.analyse import PageAnalysis
 from extraction.types import FetchResult, Identifier, Link
 from storage import findings as store
@@ -50,6 +51,7 @@ class LinkRecord:
     deconfliction: Deconfliction | None = None
     earlier: dict[int, FirstSeen] = field(default_factory=dict)  # findings it links to
     network_size: tuple[int, int] = (0, 0)  # findings in the network it joined, THB-suspect among them
+    history: EarlierHit | None = None  # the same URL or identifier in an earlier operation
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,9 @@ def _record_link(
     if result.new:  # the verdict shows what is stored, history's additions included
         result.identifiers = id_store.identifiers_by_finding_id(finding.id or 0, session=session)
         result.indicator_codes = [row.code for row in store.indicators_of(finding.id or 0, session=session)]
+        if not finding.suppressed:
+            hits = earlier_hits(finding.canonical_url, result.identifiers, session=session)
+            result.history = hits[0] if hits else None
     return result
 
 

@@ -23,6 +23,7 @@ from extraction.analyse import PageAnalysis, analyse_page
 from extraction.fetch.fetcher import Fetcher
 from extraction.types import FetchResult
 from storage import findings as store
+from storage.findings import scope_of_finding
 from storage.models import Finding, Participant
 from storage.tallies import live as live_tallies
 
@@ -55,7 +56,10 @@ def refetch_not_fetched(
 def _record(
     engine: Engine, finding_id: int, fetched: FetchResult, analysis: PageAnalysis, at: datetime
 ) -> bool:
-    with Session(engine, expire_on_commit=False) as session:
+    with (
+        scope_of_finding(lambda: Session(engine), finding_id),
+        Session(engine, expire_on_commit=False) as session,
+    ):
         finding = session.exec(
             select(Finding)
             .where(Finding.id == finding_id)

@@ -14,6 +14,7 @@ from commands.paste.record import FirstSeen, LinkRecord, PasteRecord
 from commands.references import counted
 from commands.wording import ago, ordinal, short, shown_link
 from deconfliction.matching import Deconfliction
+from deconfliction.memory import history_line
 from extraction.identifiers.kinds import icon
 from extraction.refang import defang
 from storage.models import Finding, Participant
@@ -106,6 +107,8 @@ def _link_lines(link: LinkRecord, inv: Invocation, participant: Participant) -> 
         lines.append(f"   indicators (weak): {', '.join(codes)}")
     if link.deconfliction is not None:
         lines += _link_to_earlier(link.deconfliction, link.earlier, inv, link.network_size)
+    if link.history is not None:  # one line, whatever else an earlier operation knows
+        lines.append("   " + history_line(link.history, icon(link.history.kind)))
     return lines
 
 

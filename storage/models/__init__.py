@@ -6,12 +6,14 @@ One module per table family; every table is importable from here.
 """
 
 from storage.models.audit import AuditEntry
+from storage.models.base import InOperation
 from storage.models.enrichments import FindingEnrichment
 from storage.models.findings import Finding, FindingAlias, FindingIndicator, PlatformCheck, Report, Tag
 from storage.models.identifiers import FindingIdentifier, Identifier, SubmissionIdentifier
 from storage.models.messages import Submission
 from storage.models.networks import FindingLink, Network, TextBand, TextShingles
 from storage.models.operation import Alert, BoardState, ChatDigestSetting, DigestRun, PinnedBoard
+from storage.models.operations import Membership, Operation, OperationChat, OperationCoordinator
 from storage.models.people import Chat, Participant
 from storage.models.scores import (
     FindingTally,
@@ -39,8 +41,13 @@ __all__ = [
     "FindingTally",
     "FrozenScore",
     "Identifier",
+    "InOperation",
+    "Membership",
     "Network",
     "NetworkTally",
+    "Operation",
+    "OperationChat",
+    "OperationCoordinator",
     "Participant",
     "ParticipantScore",
     "PinnedBoard",

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from storage.models.base import InOperation
 
 
-class AuditEntry(SQLModel, table=True):
+class AuditEntry(InOperation, table=True):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_at", "at"),)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from storage.models.base import InOperation
 
 
-class FindingEnrichment(SQLModel, table=True):
+class FindingEnrichment(InOperation, table=True):
     """What the optional LLM said about a finding, with the model and prompt version that said it."""
 
     __tablename__ = "finding_enrichments"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from storage.models.base import InOperation, operation_key
 
 
-class Finding(SQLModel, table=True):
+class Finding(InOperation, table=True):
     """One per canonical URL: what a pasted link turned out to be."""
 
     __tablename__ = "findings"
@@ -18,10 +20,11 @@ class Finding(SQLModel, table=True):
         Index("ix_findings_network_suspect", "network_id", "thb_suspect"),
         Index("ix_findings_suspect_platform", "thb_suspect", "platform"),
         Index("ix_findings_suspect_judgement", "thb_suspect", "judgement"),
+        UniqueConstraint("operation_id", "canonical_url", name="uq_finding_url"),  # one per URL and week
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    canonical_url: str = Field(max_length=2048, unique=True)
+    canonical_url: str = Field(max_length=2048)
     url: str = Field(sa_column=Column(Text, nullable=False))  # first submitted form, refanged
     platform: str = Field(max_length=255, index=True)
     platform_kind: str = Field(default="other", max_length=32, index=True)
@@ -47,16 +50,18 @@ class Finding(SQLModel, table=True):
     judged_at: datetime | None = None  # message time of the latest /confirm or /reject
 
 
-class FindingAlias(SQLModel, table=True):
+class FindingAlias(InOperation, table=True):
     """Other canonical spellings (short links, redirect sources) that lead to a finding."""
 
     __tablename__ = "finding_aliases"
+
+    operation_id: int = operation_key()
 
     canonical_url: str = Field(primary_key=True, max_length=2048)
     finding_id: int = Field(foreign_key="findings.id", index=True)
 
 
-class Report(SQLModel, table=True):
+class Report(InOperation, table=True):
     """Every report of a finding: the first one, or a duplicate (corroboration)."""
 
     __tablename__ = "reports"
@@ -75,7 +80,7 @@ class Report(SQLModel, table=True):
     retracted: bool = Field(default=False)
 
 
-class FindingIndicator(SQLModel, table=True):
+class FindingIndicator(InOperation, table=True):
     __tablename__ = "finding_indicators"
 
     finding_id: int = Field(foreign_key="findings.id", primary_key=True)
@@ -85,7 +90,7 @@ class FindingIndicator(SQLModel, table=True):
     source: str = Field(default="lexicon", max_length=16)
 
 
-class Tag(SQLModel, table=True):
+class Tag(InOperation, table=True):
     __tablename__ = "tags"
     __table_args__ = (UniqueConstraint("finding_id", "tag", "participant_id", name="uq_tag_once"),)
 
@@ -97,11 +102,13 @@ class Tag(SQLModel, table=True):
     at: datetime
 
 
-class PlatformCheck(SQLModel, table=True):
+class PlatformCheck(InOperation, table=True):
     """`/checked <platform>`: a platform swept, with or without a hit."""
 
     __tablename__ = "platform_checks"
-    __table_args__ = (UniqueConstraint("platform", "participant_id", name="uq_check_per_participant"),)
+    __table_args__ = (
+        UniqueConstraint("operation_id", "platform", "participant_id", name="uq_check_per_participant"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=255, index=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.models.base import InOperation
+
 
 class Identifier(SQLModel, table=True):
     __tablename__ = "identifiers"
@@ -16,7 +18,7 @@ class Identifier(SQLModel, table=True):
     ignored: bool = Field(default=False)  # coordinators' /ignore and warninglist
 
 
-class FindingIdentifier(SQLModel, table=True):
+class FindingIdentifier(InOperation, table=True):
     __tablename__ = "finding_identifiers"
 
     finding_id: int = Field(foreign_key="findings.id", primary_key=True)
@@ -25,7 +27,7 @@ class FindingIdentifier(SQLModel, table=True):
     obscured: bool = Field(default=False)
 
 
-class SubmissionIdentifier(SQLModel, table=True):
+class SubmissionIdentifier(InOperation, table=True):
     """Identifiers typed in a chat message itself."""
 
     __tablename__ = "submission_identifiers"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from storage.models.base import InOperation
 
 
-class Submission(SQLModel, table=True):
+class Submission(InOperation, table=True):
     """Every incoming message, stored before any processing."""
 
     __tablename__ = "submissions"

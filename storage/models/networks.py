@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, LargeBinary, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from storage.models.base import InOperation
 
 
-class Network(SQLModel, table=True):
+class Network(InOperation, table=True):
     """A connected group of findings; the id is stable as it grows, merges are recorded."""
 
     __tablename__ = "networks"
@@ -19,7 +21,7 @@ class Network(SQLModel, table=True):
     merged_at: datetime | None = None
 
 
-class FindingLink(SQLModel, table=True):
+class FindingLink(InOperation, table=True):
     """Why two findings belong together: a shared identifier or copied ad text."""
 
     __tablename__ = "finding_links"
@@ -33,7 +35,7 @@ class FindingLink(SQLModel, table=True):
     created_at: datetime
 
 
-class TextBand(SQLModel, table=True):
+class TextBand(InOperation, table=True):
     """LSH band keys of a finding's ad text: findings sharing a key are near-duplicate candidates."""
 
     __tablename__ = "text_bands"
@@ -42,7 +44,7 @@ class TextBand(SQLModel, table=True):
     finding_id: int = Field(primary_key=True, foreign_key="findings.id")
 
 
-class TextShingles(SQLModel, table=True):
+class TextShingles(InOperation, table=True):
     """The hashed word shingles of a finding's ad text, for exact similarity of LSH candidates."""
 
     __tablename__ = "text_shingles"

@@ -6,13 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
+
+from storage.models.base import InOperation, operation_key
 
 
-class BoardState(SQLModel, table=True):
+class BoardState(InOperation, table=True):
     """Operation-wide switches (e.g. the leaderboard freeze), one row per key."""
 
     __tablename__ = "board_state"
+
+    operation_id: int = operation_key()
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(default="", max_length=500)
@@ -20,10 +24,12 @@ class BoardState(SQLModel, table=True):
     updated_by: str = Field(default="", max_length=128)
 
 
-class PinnedBoard(SQLModel, table=True):
+class PinnedBoard(InOperation, table=True):
     """The live leaderboard message the bot keeps pinned and edits, per chat."""
 
     __tablename__ = "pinned_boards"
+
+    operation_id: int = operation_key()
 
     chat_id: str = Field(primary_key=True, max_length=128)
     message_ref: str = Field(max_length=128)
@@ -31,11 +37,13 @@ class PinnedBoard(SQLModel, table=True):
     updated_at: datetime
 
 
-class DigestRun(SQLModel, table=True):
+class DigestRun(InOperation, table=True):
     """One digest post per chat per slot per local day, whatever the number of workers or restarts."""
 
     __tablename__ = "digest_runs"
-    __table_args__ = (UniqueConstraint("chat_id", "slot", "local_date", name="uq_digest_once"),)
+    __table_args__ = (
+        UniqueConstraint("operation_id", "chat_id", "slot", "local_date", name="uq_digest_once"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: str = Field(max_length=128)
@@ -46,10 +54,12 @@ class DigestRun(SQLModel, table=True):
     status: str = Field(default="started", max_length=16)  # started | posted | failed | skipped
 
 
-class ChatDigestSetting(SQLModel, table=True):
+class ChatDigestSetting(InOperation, table=True):
     """Per-chat digest times and time zone (`/digest at 07:30 18:00 Europe/Bucharest`)."""
 
     __tablename__ = "chat_digest_settings"
+
+    operation_id: int = operation_key()
 
     chat_id: str = Field(primary_key=True, max_length=128)
     timezone: str = Field(max_length=64)
@@ -59,7 +69,7 @@ class ChatDigestSetting(SQLModel, table=True):
     updated_by: str = Field(default="", max_length=128)
 
 
-class Alert(SQLModel, table=True):
+class Alert(InOperation, table=True):
     """Something coordinators must see: a CSAM stop, an over-correlated value, repeated fetch failures."""
 
     __tablename__ = "alerts"

@@ -11,8 +11,10 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from storage.models.base import InOperation, operation_key
 
-class ScorePair(SQLModel, table=True):
+
+class ScorePair(InOperation, table=True):
     """What one participant earns from one finding now (flags; the weights are in commands/scoring.py).
 
     `owned`: the participant owns the finding (first live report); `scoring`: not rejected;
@@ -46,19 +48,23 @@ class ScoreCounts(SQLModel):
     reached_at: datetime | None = None  # the last scoring pair's ts: earlier wins ties
 
 
-class ParticipantScore(ScoreCounts, table=True):
+class ParticipantScore(ScoreCounts, InOperation, table=True):
     """Each participant's live totals."""
 
     __tablename__ = "participant_scores"
 
+    operation_id: int = operation_key()
 
-class FrozenScore(ScoreCounts, table=True):
+
+class FrozenScore(ScoreCounts, InOperation, table=True):
     """The participants' totals at /freeze, shown to participants until /unfreeze."""
 
     __tablename__ = "frozen_scores"
 
+    operation_id: int = operation_key()
 
-class FindingTally(SQLModel, table=True):
+
+class FindingTally(InOperation, table=True):
     """What a finding last added to its platform's tally (so a change moves exactly that)."""
 
     __tablename__ = "finding_tallies"
@@ -70,10 +76,12 @@ class FindingTally(SQLModel, table=True):
     social: int
 
 
-class PlatformTally(SQLModel, table=True):
+class PlatformTally(InOperation, table=True):
     """Per site: findings, THB-suspect ones, THB URLs and social profiles (the /counts figures)."""
 
     __tablename__ = "platform_tallies"
+
+    operation_id: int = operation_key()
 
     platform: str = Field(primary_key=True, max_length=255)
     findings: int = 0
@@ -82,7 +90,7 @@ class PlatformTally(SQLModel, table=True):
     social: int = 0
 
 
-class NetworkTally(SQLModel, table=True):
+class NetworkTally(InOperation, table=True):
     """A network's size and THB-suspect members (merged networks keep a row of zeros)."""
 
     __tablename__ = "network_tallies"

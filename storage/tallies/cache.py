@@ -31,6 +31,8 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from storage.scope import current
+
 T = TypeVar("T")
 
 _GROWING = ("reports", "findings", "finding_links", "tags", "platform_checks", "identifiers", "audit_log")
@@ -71,6 +73,7 @@ def data_version(session: Session) -> tuple[tuple[Any, ...], bool]:
 def remembered(key: Hashable, compute: Callable[[], T], *, session: Session) -> T:
     """`compute()`'s answer, reused while the data version is unchanged. Answers must be immutable."""
     engine = _engine(session)
+    key = (current(), key)  # each operation its own answers
     version, keep = data_version(session)
     if keep:
         with _lock:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, event, insert, text
+from sqlalchemy import Integer, delete, event, insert, literal, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session as OrmSession
@@ -45,6 +45,7 @@ from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col
 
 from storage.models import Finding, FindingLink, FrozenScore, Identifier, ParticipantScore, Report
+from storage.scope import in_scope, operation_id
 from storage.tallies import upkeep as tally_upkeep
 from storage.tallies.facts import COUNTS, pair_facts, participant_sums
 
@@ -193,13 +194,15 @@ def freeze(*, session: Session, as_of: datetime | None = None, judgement_times: 
     _lock(session)
     session.execute(delete(FrozenScore))
     columns = ["participant_id", *COUNTS, "reached_at"]
+    op = literal(operation_id(), Integer)
     if as_of is None:
-        source = sa_select(*(ParticipantScore.__table__.c[name] for name in columns))  # type: ignore[attr-defined]
+        table = ParticipantScore.__table__  # type: ignore[attr-defined]
+        source = sa_select(*(table.c[name] for name in columns), op).where(in_scope(table))
     else:
         facts = pair_facts(as_of=as_of, judgement_times=judgement_times).subquery()
         sums = participant_sums(facts)
-        source = sa_select(*(sums.c[name] for name in columns))
-    session.execute(insert(FrozenScore).from_select(columns, source))
+        source = sa_select(*(sums.c[name] for name in columns), op)
+    session.execute(insert(FrozenScore).from_select([*columns, "operation_id"], source))
 
 
 def unfreeze(*, session: Session) -> None:

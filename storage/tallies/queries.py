@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, union
+from sqlalchemy import Select, and_, distinct, exists, func, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from storage.models import (
     Finding,
     FrozenScore,
+    Membership,
     Participant,
     ParticipantScore,
     PlatformCheck,
@@ -24,6 +25,7 @@ from storage.models import (
     Report,
     Tag,
 )
+from storage.scope import current, in_scope
 from storage.tallies import cache as tally_cache
 from storage.tallies import live as live_tallies
 from storage.tallies.facts import COUNTS, pair_facts, participant_sums, unopened_finding
@@ -122,7 +124,7 @@ def frozen_standings(weights: Weights, *, session: Session) -> list[Standing]:
 def _joined(sums: Any) -> Select[Any]:
     """Every participant with their sums (zeros when they have none)."""
     table = sums.__table__ if hasattr(sums, "__table__") else sums
-    return (
+    stmt = (
         sa_select(
             col(Participant.id),
             col(Participant.name),
@@ -131,8 +133,18 @@ def _joined(sums: Any) -> Select[Any]:
             table.c.reached_at,
         )
         .select_from(Participant)
-        .outerjoin(table, table.c.participant_id == col(Participant.id))
+        .outerjoin(table, _kept_of_scope(sums, table))
     )
+    if current() is not None:  # an operation's standings: its members only
+        stmt = stmt.where(exists().where(col(Membership.participant_id) == col(Participant.id)))
+    return stmt
+
+
+def _kept_of_scope(sums: Any, table: Any) -> Any:
+    """Join on the participant; a kept table also on the operation in scope (a Core join the
+    ORM hook does not limit; computed sums are limited already)."""
+    on = table.c.participant_id == col(Participant.id)
+    return and_(on, in_scope(table)) if hasattr(sums, "__table__") else on
 
 
 def _ranked(rows: Iterable[Any], weights: Weights) -> list[Standing]:

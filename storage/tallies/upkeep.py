@@ -12,20 +12,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, case, delete, func, insert, update
+from sqlalchemy import BindParameter, Integer, bindparam, case, delete, func, insert, literal, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from storage.models import (
     Finding,
     FindingTally,
+    Membership,
     Network,
     NetworkTally,
-    Participant,
     ParticipantScore,
     PlatformTally,
     ScorePair,
 )
+from storage.scope import in_scope, operation_id
 from storage.tallies.facts import COUNTS, counted_finding, pair_facts, participant_sums
 from storage.upsert import insert_ignore_many
 
@@ -85,7 +86,9 @@ def _sql() -> _Statements:
         networks_of=sa_select(col(Finding.id), col(Finding.network_id)).where(col(Finding.id).in_(ids)),
         pairs_of=sa_select(col(ScorePair.participant_id)).where(col(ScorePair.finding_id).in_(ids)),
         delete_pairs=delete(pairs_table).where(pairs_table.c.finding_id.in_(ids)),
-        insert_pairs=insert(pairs_table).from_select(_PAIR_COLUMNS, sa_select(*facts.c)),
+        insert_pairs=insert(pairs_table).from_select(
+            [*_PAIR_COLUMNS, "operation_id"], sa_select(*facts.c, bindparam("op", type_=Integer))
+        ),
         sums_of=sa_select(participant_sums(kept)),
         old_sites=sa_select(FindingTally).where(col(FindingTally.finding_id).in_(ids)),
         new_sites=_site_facts(ids),
@@ -104,7 +107,7 @@ def refresh_pairs(ids: list[int], *, session: Session) -> set[str]:
     sql, bound = _sql(), {"ids": ids}
     participants = set(session.execute(sql.pairs_of, bound).scalars())
     session.execute(sql.delete_pairs, bound)
-    session.execute(sql.insert_pairs, bound)
+    session.execute(sql.insert_pairs, {**bound, "op": operation_id()})
     participants.update(session.execute(sql.pairs_of, bound).scalars())
     return participants
 
@@ -113,12 +116,16 @@ def refresh_participants(pids: list[str], *, session: Session) -> None:
     """Each participant's sums, recomputed from their score pairs."""
     for chunk in chunks(pids):
         insert_ignore_many(
-            ParticipantScore, [{"participant_id": p} for p in chunk], ["participant_id"], session=session
+            ParticipantScore,
+            [{"participant_id": p} for p in chunk],
+            ["operation_id", "participant_id"],
+            session=session,
         )
         sums = {row.participant_id: row for row in session.execute(_sql().sums_of, {"pids": chunk})}
-        zero = dict.fromkeys(COUNTS, 0)
+        zero, op_id = dict.fromkeys(COUNTS, 0), operation_id()
         values = [
-            {"participant_id": p, **({n: getattr(sums[p], n) for n in COUNTS} if p in sums else zero),
+            {"operation_id": op_id, "participant_id": p,
+             **({n: getattr(sums[p], n) for n in COUNTS} if p in sums else zero),
              "reached_at": sums[p].reached_at if p in sums else None}
             for p in chunk
         ]  # fmt: skip
@@ -172,12 +179,14 @@ def refresh_sites(ids: list[int], *, session: Session) -> None:
     sites = sorted(p for p, d in delta.items() if any(d))
     if not sites:
         return
-    insert_ignore_many(PlatformTally, [{"platform": p} for p in sites], ["platform"], session=session)
+    insert_ignore_many(
+        PlatformTally, [{"platform": p} for p in sites], ["operation_id", "platform"], session=session
+    )
     table = PlatformTally.__table__  # type: ignore[attr-defined]
     for site in sites:
         session.execute(
             update(table)
-            .where(table.c.platform == site)
+            .where(table.c.platform == site, in_scope(table))
             .values({name: table.c[name] + d for name, d in zip(_SITE_COUNTS, delta[site], strict=True)})
         )
 
@@ -199,19 +208,22 @@ def rebuild_all(*, session: Session) -> None:
     for model in (ScorePair, ParticipantScore, FindingTally, PlatformTally, NetworkTally):
         session.execute(delete(model))
     facts = pair_facts().subquery()
-    session.execute(insert(ScorePair).from_select(_PAIR_COLUMNS, sa_select(*facts.c)))
-    pids = set(session.execute(sa_select(col(Participant.id))).scalars())
+    op = literal(operation_id(), Integer)
+    session.execute(insert(ScorePair).from_select([*_PAIR_COLUMNS, "operation_id"], sa_select(*facts.c, op)))
+    pids = set(session.execute(sa_select(col(Membership.participant_id))).scalars())
     pids |= set(session.execute(sa_select(col(ScorePair.participant_id)).distinct()).scalars())
     refresh_participants(sorted(pids), session=session)
     site_columns = ["finding_id", "platform", "suspect", "thb_url", "social"]
-    session.execute(insert(FindingTally).from_select(site_columns, _site_facts(None)))
+    site_facts = _site_facts(None).add_columns(op)
+    session.execute(insert(FindingTally).from_select([*site_columns, "operation_id"], site_facts))
     sites = sa_select(
         col(FindingTally.platform),
         func.count(),
         func.sum(col(FindingTally.suspect)),
         func.sum(col(FindingTally.thb_url)),
         func.sum(col(FindingTally.social)),
+        op,
     ).group_by(col(FindingTally.platform))
-    session.execute(insert(PlatformTally).from_select(["platform", *_SITE_COUNTS], sites))
+    session.execute(insert(PlatformTally).from_select(["platform", *_SITE_COUNTS, "operation_id"], sites))
     network_ids = list(session.execute(sa_select(col(Network.id)).order_by(col(Network.id))).scalars())
     refresh_networks(network_ids, session=session)

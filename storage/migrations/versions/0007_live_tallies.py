@@ -10,8 +10,6 @@ Create Date: 2026-11-28 10:40:00
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -85,21 +83,8 @@ def upgrade() -> None:
 
 
 def _fill() -> None:
-    """Compute the tallies from the rows already stored (the same code the hub keeps them with)."""
-    from sqlmodel import Session
-
-    from storage import boards
-    from storage.tallies import live as live_tallies
-
-    with Session(bind=op.get_bind()) as session:
-        live_tallies.rebuild(session=session)
-        frozen = boards.get_state(boards.FROZEN, session=session)
-        if frozen is not None and frozen.value:
-            # The board froze before scores were kept: its standings as of the freeze, as the
-            # hub showed them until now (no judgement times exist before 0009).
-            at = datetime.fromisoformat(frozen.value)
-            live_tallies.freeze(session=session, as_of=at, judgement_times=False)
-        session.flush()
+    """The tallies of the rows already stored are computed by 0010: the tally code of today reads
+    the operation columns, which this revision has not got yet."""
 
 
 def downgrade() -> None:

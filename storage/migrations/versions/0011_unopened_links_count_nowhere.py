@@ -5,8 +5,8 @@ stopped under the CSAM policy) no longer earns points or counts in an outcome fi
 coordinator confirms it by hand (#20). No column changes: the kept tallies are recomputed under
 the new rule, so an existing store shows the corrected figures at once.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 21:50:00
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
@@ -31,8 +31,14 @@ def downgrade() -> None:
 def _recount() -> None:
     from sqlmodel import Session
 
+    from storage import operations
+    from storage.scope import operation_scope
     from storage.tallies import live as live_tallies
 
-    with Session(bind=op.get_bind()) as session:
-        live_tallies.rebuild(session=session)
-        session.commit()
+    bind = op.get_bind()
+    with Session(bind=bind) as session:
+        every = [operation.id for operation in operations.all_operations(session=session)]
+    for operation_id in every:  # each operation's tallies from its own rows
+        with operation_scope(operation_id), Session(bind=bind) as session:
+            live_tallies.rebuild(session=session)
+            session.flush()

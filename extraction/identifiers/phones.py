@@ -20,10 +20,10 @@ from collections.abc import Iterator, Sequence
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import phonenumbers
-from phonenumbers import CountryCodeSource, Leniency, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 from extraction.identifiers.deobfuscate import deobfuscate_with_offsets
-from extraction.identifiers.number_shapes import blank_claimed, claimed_spans
+from extraction.identifiers.number_shapes import BLANK, blank_claimed, claimed_spans
 from extraction.types import Identifier, Source
 
 
@@ -77,8 +77,10 @@ _CANDIDATE = re.compile(
 )
 # A page with more distinct phone-shaped candidates than this is a number table, not an ad:
 # the rest is not read (the bound keeps a 2 MB worst-case page fast).
-_MAX_CANDIDATES = 1500
+_MAX_CANDIDATES = 1000
 _GLUED_DIGITS = 10
+_DEOBFUSCATE_BUDGET = 100_000
+_WORD_REACH = 200
 _GROUP = re.compile(r"\d+")
 _MIN_TRIM_GROUPS = 3
 # Evidence that a number was hidden on purpose: letters or number words, emoji, keycaps,
@@ -101,9 +103,9 @@ def find_phones(text: str, regions: Sequence[str] = (), *, source: Source = "pag
     plain = list(_matches(blanked, hints))
     found += [(start, e164, text[start:end], False, why) for start, end, e164, why in plain]
     plain_values = {e164 for _, _, e164, _ in plain}
-    readable, offsets = deobfuscate_with_offsets(text)
-    if readable != text:
-        claimed = claimed_spans(text, short_numbers=False)
+    readable, offsets, changed = _deobfuscated(text)
+    if offsets:
+        claimed = claimed_spans(changed, short_numbers=False)
         for start, end, e164, why in _matches(blank_claimed(readable), hints):
             # Quote the number as the ad wrote it, not as the de-obfuscation spelled it.
             begin, stop = offsets[start], offsets[end - 1] + 1
@@ -170,7 +172,7 @@ def _from_digits(
             continue
         if phonenumbers.is_valid_number(parsed):
             e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
-            why = _INTERNATIONAL if _explicit(parsed) else hint.reason
+            why = _reason(number, parsed, hint)
             return Identifier(kind="phone", value=e164, raw=raw, source=source, region_reason=why)
     return None
 
@@ -186,11 +188,12 @@ def _regions(regions: Sequence[str]) -> tuple[RegionHint, ...]:
     return tuple(hints)
 
 
-def _explicit(number: phonenumbers.PhoneNumber) -> bool:
-    return number.country_code_source in (
-        CountryCodeSource.FROM_NUMBER_WITH_PLUS_SIGN,
-        CountryCodeSource.FROM_NUMBER_WITH_IDD,
-    )
+def _reason(raw: str, number: phonenumbers.PhoneNumber, hint: RegionHint) -> str:
+    """Why the number is in its country: written with + or 00, or read under `hint`."""
+    written = raw.lstrip(" ([").startswith(("+", "\uff0b", "00"))
+    if written or number.country_code != phonenumbers.country_code_for_region(hint):
+        return _INTERNATIONAL
+    return hint.reason
 
 
 def _matches(text: str, regions: Sequence[RegionHint]) -> Iterator[tuple[int, int, str, str]]:
@@ -240,14 +243,52 @@ def _read_trimmed(window: str, hints: Sequence[RegionHint]) -> list[tuple[int, i
 def _read_window(window: str, hints: Sequence[RegionHint]) -> list[tuple[int, int, str, str]]:
     """libphonenumber's matcher over one candidate, region by region in order of trust."""
     taken: list[tuple[int, int, str, str]] = []
+    digits = sum(char.isdigit() for char in window)
     for hint in hints:
+        if taken and sum(c.isdigit() for a, b, _, _ in taken for c in window[a:b]) == digits:
+            break  # every digit already belongs to a number
         for match in PhoneNumberMatcher(window, str(hint), Leniency.VALID):
             if any(match.start < end and start < match.end for start, end, _, _ in taken):
                 continue
             e164 = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
-            why = _INTERNATIONAL if _explicit(match.number) else hint.reason
+            why = _reason(match.raw_string, match.number, hint)
             taken.append((match.start, match.end, e164, why))
     return sorted(taken)
+
+
+def _deobfuscated(text: str) -> tuple[str, list[int], str]:
+    """`deobfuscate_with_offsets` line by line, keeping only the lines it changed.
+
+    Returns (readable, offsets into `text`, `text` itself), where every line the pass left as
+    it was is BLANK in both texts (its numbers were read plainly already), or ("", [], "")
+    when nothing changed. Repeated lines are read once, and no more than
+    `_DEOBFUSCATE_BUDGET` characters of distinct lines are read (a page longer than that is
+    an archive or a table: its hidden numbers are looked for in its first lines only)."""
+    done: dict[str, tuple[str, tuple[int, ...]]] = {}
+    budget = _DEOBFUSCATE_BUDGET
+    pieces: list[str] = []
+    originals: list[str] = []
+    offsets: list[int] = []
+    start = 0
+    changed_any = False
+    for line in text.splitlines(keepends=True):
+        read = done.get(line)
+        if read is None and budget > 0:
+            budget -= len(line)
+            read = done[line] = deobfuscate_with_offsets(line)
+        if read is None or read[0] == line:
+            pieces.append(BLANK * len(line))
+            originals.append(BLANK * len(line))
+            offsets.extend(range(start, start + len(line)))
+        else:
+            changed_any = True
+            pieces.append(read[0])
+            originals.append(line)
+            offsets.extend(start + offset for offset in read[1])
+        start += len(line)
+    if not changed_any:
+        return "", [], ""
+    return "".join(pieces), offsets, "".join(originals)
 
 
 def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
@@ -260,7 +301,13 @@ def _looks_like_something_else(text: str, start: int, end: int) -> bool:
     """Ids, URL parts, prices and dates that libphonenumber accepts as valid numbers."""
     before, after = text[max(0, start - _CONTEXT) : start], text[end : end + _CONTEXT]
     raw = text[start:end]
-    word_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
+    # The word the number sits in, looked for in a bounded stretch (rfind over the whole text
+    # before every number made a page of numbers quadratic).
+    floor = max(0, start - _WORD_REACH)
+    word_start = max(
+        text.rfind(" ", floor, start), text.rfind("\n", floor, start), text.rfind("\t", floor, start)
+    )
+    word_start = word_start + 1 if word_start >= 0 else floor
     return bool(
         _ID_BEFORE.search(before)
         or _MONEY_BEFORE.search(before)

@@ -16,9 +16,10 @@ from __future__ import annotations
 import itertools
 import re
 
-# What a claimed character becomes: not a digit, not phone punctuation, not a letter and
+# What a claimed character becomes: not a digit, not phone punctuation, not a letter, not
+# whitespace to `\s` (which takes \x1c-\x1f) and
 # not an emoji, so neither libphonenumber nor the de-obfuscation joins digits across it.
-BLANK = "\x1f"
+BLANK = "\x00"
 
 _MONTHS = (  # noqa: SIM905 - one line per language reads better than a list literal
     # de
@@ -57,7 +58,7 @@ _MONTHS = (  # noqa: SIM905 - one line per language reads better than a list lit
 # Month names are found by a dictionary probe per word and stand in the patterns as MONTH marks
 # (one alternation of 250 names tried at every position was the slowest step).
 _MONTH_WORDS = frozenset(_MONTHS)
-_MONTH_MARK = "\x1e"
+_MONTH_MARK = "\x01"
 _MONTH = _MONTH_MARK + r"+\.?"
 _WORD = re.compile(r"[^\W\d_]{3,13}")
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
@@ -126,7 +127,7 @@ _SHAPES: tuple[str, ...] = (
     r"(?<!\w)" + _MONTH + r"\s+" + _DAY + r"(?:st|nd|rd|th)?,?\s*(?:" + _YEAR + r")?" + _NOT_DIGIT_AFTER,
     r"(?<!\w)" + _MONTH + r"\s+" + _YEAR + _NOT_DIGIT_AFTER,
     # Amounts with their currency, before or after: EUR 16900,--, 1.299,00 €, $150, 150 zł.
-    r"(?<!\w)" + _CURRENCY + r"\s?" + _AMOUNT + _NOT_DIGIT_AFTER,
+    r"(?<!\w)" + _CURRENCY + r"\s?" + _AMOUNT + r"(?![\d\-–./]\d)(?!\d)",
     r"(?<![\d.,])" + _AMOUNT + r"\s?" + _CURRENCY + r"(?!\w)",
     # Quantities with their unit: 95hr, 30min, 2 hours, 3 Stunden, 23 years.
     r"(?<![\d+])\d{1,4}(?:hrs?|hh|h|min|mins|k|yo|yrs?|ans)(?![^\W\d_])",
@@ -159,6 +160,10 @@ _PASSES: tuple[re.Pattern[str], ...] = tuple(
     for first, stop in _STAGES
 )
 _DIGIT = re.compile(r"\d")
+_LINE_JOIN = "\n" + BLANK + "\n"
+_SEGMENT = 1_000
+_WORD_GAP = re.compile(r"(?<=[^\d\s])\s+(?=[^\d\s])")
+_ANY_GAP = re.compile(r"\s+")
 _MIN_TABLE_SINGLES = 3
 _MIN_TABLE_WIDE = 2
 _MIN_CALENDAR_RUN = 4
@@ -172,21 +177,43 @@ def claimed_spans(text: str, *, short_numbers: bool = True) -> list[tuple[int, i
     return _blank(text, short_numbers)[1]
 
 
+def segments(text: str) -> list[str]:
+    """`text` cut into lines, and lines longer than `_SEGMENT` cut at a space between words
+    (else at any space): the units that number shapes and hidden numbers are read in. The
+    pieces join back to `text`."""
+    pieces: list[str] = []
+    for line in text.splitlines(keepends=True):
+        while len(line) > _SEGMENT:
+            cut = _clean_cut(line)
+            pieces.append(line[:cut])
+            line = line[cut:]
+        pieces.append(line)
+    return pieces
+
+
+def _clean_cut(line: str) -> int:
+    window = line[_SEGMENT : 3 * _SEGMENT]
+    found = _WORD_GAP.search(window) or _ANY_GAP.search(window)
+    return _SEGMENT + found.end() if found else len(line) if len(line) <= 3 * _SEGMENT else 3 * _SEGMENT
+
+
 def blank_claimed(text: str) -> str:
     """`text` with every claimed character replaced by BLANK (same length, same offsets).
 
-    No shape spans a line break, so the passes run once over the distinct lines that hold a
-    digit: a page of repeated rows costs one row, and lines without digits cost nothing."""
-    lines = text.splitlines(keepends=True)
-    distinct = list(dict.fromkeys(line.rstrip("\r\n") for line in lines if _DIGIT.search(line)))
+    No shape spans a line break, so the passes run once over the distinct segments (lines,
+    long lines cut between words) that hold a digit: a page of repeated rows costs one row,
+    and lines without digits cost nothing."""
+    pieces = segments(text)
+    distinct = list(dict.fromkeys(piece.rstrip("\r\n") for piece in pieces if _DIGIT.search(piece)))
     if not distinct:
         return text
-    joined = _blank("\n".join(distinct), True)[0].split("\n")
+    # Segments are joined with a BLANK between line breaks: no shape matches across a BLANK.
+    joined = _blank(_LINE_JOIN.join(distinct), True)[0].split(_LINE_JOIN)
     blanked = dict(zip(distinct, joined, strict=True))
     out: list[str] = []
-    for line in lines:
-        body = line.rstrip("\r\n")
-        out.append(blanked[body] + line[len(body) :] if body in blanked else line)
+    for piece in pieces:
+        body = piece.rstrip("\r\n")
+        out.append(blanked[body] + piece[len(body) :] if body in blanked else piece)
     return "".join(out)
 
 
@@ -200,9 +227,11 @@ def _blank(text: str, short_numbers: bool) -> tuple[str, list[tuple[int, int]]]:
         pieces: list[str] = []
         last = 0
         for match in found:
-            pieces += [current[last : match.start()], BLANK * (match.end() - match.start())]
-            spans.append(match.span())
-            last = match.end()
+            # Spaces a pattern swallowed at its end ("April 2 ") are not part of the shape.
+            end = match.start() + len(match.group().rstrip())
+            pieces += [current[last : match.start()], BLANK * (end - match.start())]
+            spans.append((match.start(), end))
+            last = end
         pieces.append(current[last:])
         current = "".join(pieces)
     spans.sort()
@@ -240,4 +269,4 @@ def _keeps(match: re.Match[str]) -> bool:
     return True
 
 
-__all__ = ["BLANK", "blank_claimed", "claimed_spans"]
+__all__ = ["BLANK", "blank_claimed", "claimed_spans", "segments"]

@@ -23,7 +23,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 from extraction.identifiers.deobfuscate import deobfuscate_with_offsets
-from extraction.identifiers.number_shapes import BLANK, blank_claimed, claimed_spans
+from extraction.identifiers.number_shapes import BLANK, blank_claimed, claimed_spans, segments
 from extraction.types import Identifier, Source
 
 
@@ -79,10 +79,12 @@ _CANDIDATE = re.compile(
 # the rest is not read (the bound keeps a 2 MB worst-case page fast).
 _MAX_CANDIDATES = 1000
 _GLUED_DIGITS = 10
+_TAIL = 16
 _DEOBFUSCATE_BUDGET = 100_000
 _WORD_REACH = 200
 _GROUP = re.compile(r"\d+")
 _MIN_TRIM_GROUPS = 3
+_EXTENSION = re.compile(r"(?:ext|x|#|~|доб)", re.IGNORECASE)
 # Evidence that a number was hidden on purpose: letters or number words, emoji, keycaps,
 # circled or full-width digits (all non-ASCII), or separators no one writes in a number.
 _OBFUSCATION = re.compile(r"[^\x00-\x7f]|[A-Za-z]|[*_~|$]|/.*/")
@@ -199,38 +201,55 @@ def _reason(raw: str, number: phonenumbers.PhoneNumber, hint: RegionHint) -> str
 def _matches(text: str, regions: Sequence[RegionHint]) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, E.164, region reason) per number; the first region that reads it wins."""
     hints = regions or (RegionHint(_NO_REGION, ""),)
-    cache: dict[str, list[tuple[int, int, str, str]]] = {}
+    cache: dict[tuple[str, int], list[tuple[int, int, str, str]]] = {}
     for candidate in _CANDIDATE.finditer(text):
-        begin, end = max(0, candidate.start() - 1), min(len(text), candidate.end() + 1)
-        lead, tail = begin < candidate.start(), end > candidate.end()
-        window = _unglued(text[begin:end], candidate.group(), lead, tail)
-        read = cache.get(window)
+        # One character before (libphonenumber looks at it) and a little after: an extension
+        # and whatever touches it decide whether the number stands alone.
+        begin = max(0, candidate.start() - 1)
+        end = _window_end(text, candidate.end())
+        after = candidate.end() - begin
+        window = _unglued(text[begin:end], candidate.group(), begin < candidate.start(), after)
+        read = cache.get((window, after))
         if read is None:
             if len(cache) >= _MAX_CANDIDATES:
                 break
-            read = cache[window] = _read_window(window, hints) or _read_trimmed(window, hints)
+            read = _read_window(window, hints) or _read_trimmed(window, after, hints)
+            cache[window, after] = read
         for start, stop, e164, why in read:
+            if begin + start >= candidate.end():
+                continue  # the next candidate's number, read in its own window
             if not _looks_like_something_else(text, begin + start, begin + stop):
                 yield begin + start, begin + stop, e164, why
 
 
-def _unglued(window: str, digits: str, lead: bool, tail: bool) -> str:
+def _window_end(text: str, end: int) -> int:
+    """Where a candidate's window ends: up to `_TAIL` characters on, not past a line break."""
+    stop = min(len(text), end + _TAIL)
+    newline = text.find("\n", end, stop)
+    return stop if newline < 0 else newline
+
+
+def _unglued(window: str, digits: str, lead: bool, after: int) -> str:
     """Ads glue a bare number to words ("weekend7086315843", "7864865044tengo"): a run of ten
     or more digits is read as if a space stood between it and the letters."""
     if len(digits) < _GLUED_DIGITS or not digits.isdigit():
         return window
     if lead and window[0].isalpha():
         window = " " + window[1:]
-    if tail and window[-1].isalpha():
-        window = window[:-1] + " "
+    if window[after : after + 1].isalpha():
+        window = window[:after] + " " + window[after + 1 :]
     return window
 
 
-def _read_trimmed(window: str, hints: Sequence[RegionHint]) -> list[tuple[int, int, str, str]]:
+def _read_trimmed(window: str, after: int, hints: Sequence[RegionHint]) -> list[tuple[int, int, str, str]]:
     """A candidate no region reads, tried once without its last and once without its first
     digit group: a number run into a price or a count ("323 430 0387 95")."""
+    touching = window[:1].isalpha() or window[after : after + 1].isalpha()
+    window = window[:after]
     groups = list(_GROUP.finditer(window))
-    if len(groups) < _MIN_TRIM_GROUPS:
+    # Not where letters touch the candidate or an extension follows it: libphonenumber's
+    # refusal stands there ("…7777forme", "… x456").
+    if len(groups) < _MIN_TRIM_GROUPS or touching or _EXTENSION.search(window):
         return []
     cut = groups[-1].start()
     last_off = _read_window(window[:cut] + " " * (len(window) - cut), hints)
@@ -271,7 +290,7 @@ def _deobfuscated(text: str) -> tuple[str, list[int], str]:
     offsets: list[int] = []
     start = 0
     changed_any = False
-    for line in text.splitlines(keepends=True):
+    for line in segments(text):
         read = done.get(line)
         if read is None and budget > 0:
             budget -= len(line)

@@ -160,3 +160,19 @@ def test_worst_case_page_is_fast() -> None:
     found = find_phones(text, ["NL", "DE", "GB"])
     assert time.perf_counter() - started < 30
     assert found and all(p.value.startswith(("+31", "+49")) for p in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THURSDAY APRIL 2\nFRIDAY APRIL 3\nam 5\nMärz 2020",
+        "x 12\x1e 2021\r\n07.04.2020 10:27\u2028Tel 030 1234567",
+        "06 1234 5678 - 07.04.2020 / " * 200,  # one long line, cut into segments
+    ],
+)
+def test_blanking_keeps_every_line_break(text: str) -> None:
+    blanked = blank_claimed(text)
+    assert len(blanked) == len(text)
+    assert [i for i, c in enumerate(text) if c in "\n\r\u2028\x1e"] == [
+        i for i, c in enumerate(blanked) if c in "\n\r\u2028\x1e"
+    ]

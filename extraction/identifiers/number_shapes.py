@@ -69,8 +69,11 @@ _DAY_OR_MONTH = r"(?:" + _DAY + r"|" + _MON_NUM + r")"
 _NOT_DIGIT_BEFORE = r"(?<![\d+])"
 # Not the continuation of a digit group: no digit up to three separators back.
 _SEP = r"[\s./\-\u2010-\u2015\u2212()]"
-_NOT_GROUP_BEFORE = rf"(?<![\d+])(?<![\d+]{_SEP})(?<![\d+]{_SEP}{{2}})(?<![\d+]{_SEP}{{3}})"
-_NOT_GROUP_AFTER = rf"(?!{_SEP}{{0,3}}\d)"
+# (libphonenumber allows up to four punctuation marks between digit groups: "+49 - (40) - 300")
+_NOT_GROUP_BEFORE = (
+    rf"(?<![\d+])(?<![\d+]{_SEP})(?<![\d+]{_SEP}{{2}})(?<![\d+]{_SEP}{{3}})(?<![\d+]{_SEP}{{4}})"
+)
+_NOT_GROUP_AFTER = rf"(?!{_SEP}{{0,4}}\d)"
 _NOT_DIGIT_AFTER = r"(?![\d])"
 _CURRENCY = (
     r"(?:€|\$|£|¥|₽|₴|₺|EUR|Euro|Euros|USD|US\$|GBP|CHF|SFr\.?|Fr\.|PLN|zł|zl|RON|lei|CZK|Kč|SEK|NOK|DKK"
@@ -87,6 +90,8 @@ _SHAPES: tuple[str, ...] = (
     r"|n[º°]\s*de\s+pedido|numéro\s+de\s+commande|numer\s+zamówienia|bestelnummer)\.?\s*[:#]?\s*"
     r"[0-9A-Z][0-9A-Z\-/ ]{3,40}[0-9X]\b",
     r"\b10\.\d{4,9}/\S{1,200}",  # DOI
+    # Versions after a product name: Chrome/59.0.3071.125, Build 10.0.19045.
+    r"(?<=[A-Za-z]/)\d{1,4}(?:\.\d{1,6}){1,4}",
     # Date and time stamps written ISO style: 2020-04-07T10:27(:00)(Z|+02:00).
     _NOT_DIGIT_BEFORE + _YEAR + r"-[01]\d-[0-3]\d[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
     r"(?:Z|[+-][01]\d:?[0-5]\d)?",
@@ -153,8 +158,8 @@ _SHAPES: tuple[str, ...] = (
 )
 # Stages of shapes (by index) run one after the other, each on the text as blanked by the stages
 # before it; the shapes of a stage form one alternation (one scan of the text per stage).
-_STAGES = ((0, 6), (6, 11), (11, 22), (22, 23), (23, 24), (24, 26), (26, 27))
-_RANGE, _CALENDAR, _TABLE, _SHORT = 22, 23, 24, 26
+_STAGES = ((0, 7), (7, 12), (12, 23), (23, 24), (24, 25), (25, 27), (27, 28))
+_RANGE, _CALENDAR, _TABLE, _SHORT = 23, 24, 25, 27
 _PASSES: tuple[re.Pattern[str], ...] = tuple(
     re.compile("|".join(f"(?P<s{n}>{_SHAPES[n]})" for n in range(first, stop)), re.IGNORECASE)
     for first, stop in _STAGES

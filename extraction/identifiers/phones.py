@@ -255,6 +255,8 @@ def _read_trimmed(window: str, after: int, hints: Sequence[RegionHint]) -> list[
     last_off = _read_window(window[:cut] + " " * (len(window) - cut), hints)
     if last_off:
         return last_off
+    if window.lstrip(" ([").startswith(("+", "\uff0b")):
+        return []  # the first group is a country code: dropping it would move the number
     cut = groups[1].start()
     return _read_window(" " * cut + window[cut:], hints)
 

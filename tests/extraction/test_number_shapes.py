@@ -61,6 +61,9 @@ NOT_PHONES = [
     ("arXiv:1512.01655 (2015)", ["GB", "IE"]),
     ("Baltimore, MD 21218-2686", ["US", "CZ"]),
     ("Bestellnummer: 4711 0815 2233", ["DE"]),
+    ("Mozilla/5.0 Chrome/59.0.3071.125 Safari/537.36", ["FI", "GB"]),
+    # An invalid international number is not moved to the participant's country.
+    ("Tel.: +66 2 2066 8888", ["PL"]),
 ]
 
 
@@ -85,6 +88,7 @@ REAL = [
     ("llama 323 430 0387 95hr", ["US"], ["+13234300387"]),
     ("Apel: 0722 123 456, 12.05.2024", ["RO"], ["+40722123456"]),
     ("Chiama 333.3049832 dalle 10:00", ["IT"], ["+393333049832"]),
+    ("Telefon: +49 - (40) - 300 30 - 1141", ["DE"], ["+4940300301141"]),
 ]
 
 

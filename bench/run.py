@@ -185,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         ]
     except ImportError as exc:
         lines += ["", f"(extraction benchmark not run: {exc})"]
+    from bench.worst_case import table as worst_case_table
+
+    print("bench: worst-case pages for phone extraction…", file=sys.stderr, flush=True)
+    lines += ["", "## Worst-case pages (phones; target ≤ 2 s each)", "", worst_case_table()]
     took = f"{time.perf_counter() - started:.0f} s"
     lines += [
         "",

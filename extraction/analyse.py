@@ -2,41 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from extraction import cities, indicators, page, platforms, safety, suspect
+from extraction import cities, indicators, page, places, platforms, safety, suspect
 from extraction.identifiers import emails, handles
 from extraction.identifiers.kinds import dedupe, identifiers_in
+from extraction.identifiers.phones import RegionHint
 from extraction.types import FetchResult, Identifier, Indicator
 
-# Where a page's language hints at the country whose national phone format it uses.
-LANGUAGE_REGION = {
-    "nl": "NL",
-    "de": "DE",
-    "fr": "FR",
-    "es": "ES",
-    "it": "IT",
-    "ro": "RO",
-    "pl": "PL",
-    "pt": "PT",
-    "el": "GR",
-    "en": "GB",
-    "cs": "CZ",
-    "sk": "SK",
-    "hu": "HU",
-    "bg": "BG",
-    "hr": "HR",
-    "sl": "SI",
-    "sv": "SE",
-    "da": "DK",
-    "fi": "FI",
-    "lt": "LT",
-    "lv": "LV",
-    "et": "EE",
-    "uk": "UA",
-    "ru": "RU",
+# Where a page's language hints at the countries whose national phone formats it uses, most
+# likely first: a language spoken in several countries names the few where ads are written in it.
+LANGUAGE_REGIONS: dict[str, tuple[str, ...]] = {
+    "nl": ("NL", "BE"),
+    "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH"),
+    "es": ("ES",),
+    "it": ("IT",),
+    "ro": ("RO", "MD"),
+    "pl": ("PL",),
+    "pt": ("PT", "BR"),
+    "el": ("GR", "CY"),
+    "en": ("GB", "US"),
+    "cs": ("CZ",),
+    "sk": ("SK",),
+    "hu": ("HU",),
+    "bg": ("BG",),
+    "hr": ("HR",),
+    "sl": ("SI",),
+    "sv": ("SE",),
+    "da": ("DK",),
+    "fi": ("FI",),
+    "lt": ("LT",),
+    "lv": ("LV",),
+    "et": ("EE",),
+    "uk": ("UA",),
+    "ru": ("RU",),
 }
+# Text read for the places a page names: where an ad names its city, it does so early.
+_PLACE_TEXT = 20_000
 
 
 # A profile page carries its own handle as an identifier where the handle is how people reach
@@ -65,18 +70,41 @@ class PageAnalysis:
     body: str = ""
 
 
-def region_hints(url: str, language: str | None, participant_country: str | None) -> list[str]:
-    hints = [platforms.site_country(url), LANGUAGE_REGION.get(language or ""), participant_country]
-    out: list[str] = []
+def region_hints(
+    url: str, language: str | None, participant_country: str | None, texts: Sequence[str] = ()
+) -> list[RegionHint]:
+    """Countries to read national phone numbers in, strongest evidence first, each with its
+    reason: the site's ccTLD, places its host and path name, places the page names, the page
+    language, and the participant's country last."""
+    hints: list[RegionHint] = []
+    tld = platforms.site_country(url)
+    if tld:
+        hints.append(RegionHint(tld, f"tld .{url_tld(url)}"))
+    if url:
+        hints += [RegionHint(country, f"host {place}") for country, place in places.host_places(url)]
+    if texts:
+        named = places.text_places(text[:_PLACE_TEXT] for text in texts)
+        hints += [RegionHint(country, f"city {place}") for country, place in named]
+    spoken = LANGUAGE_REGIONS.get(language or "", ())
+    hints += [RegionHint(code, f"page language {language}") for code in spoken]
+    if participant_country:
+        hints.append(RegionHint(participant_country, "participant"))
+    out: list[RegionHint] = []
     for hint in hints:
-        if hint and hint.upper() not in out:
-            out.append(hint.upper())
+        if hint not in out:
+            out.append(hint)
     return out
 
 
 def page_domains(url: str, links: Iterable[str]) -> set[str]:
     """The registrable domains a page vouches for: its own and those it links to."""
     return {domain for domain in map(platforms.registrable_domain, [url, *links]) if "." in domain}
+
+
+def url_tld(url: str) -> str:
+    """The last label of a URL's host ("nl" for https://x.nl/a)."""
+    host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").rstrip(".")
+    return host.rsplit(".", 1)[-1]
 
 
 def csam_stop(fetched: FetchResult, url: str) -> str | None:
@@ -106,7 +134,7 @@ def analyse_page(fetched: FetchResult, url: str, *, participant_country: str | N
     result.title, result.language, result.body = parsed.title, parsed.language, parsed.body
     result.city = cities.find_city(parsed.title, parsed.body)
     result.platform_kind = platforms.platform_kind(where, parsed)
-    regions = region_hints(where, parsed.language, participant_country)
+    regions = region_hints(where, parsed.language, participant_country, (parsed.title, parsed.body))
     body_ids = identifiers_in(whole, parsed.links, regions)
     # Weakly obscured addresses ("hager at cs dot jhu dot edu") count on the page's own sites.
     body_ids = dedupe(

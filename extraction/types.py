@@ -17,7 +17,8 @@ class Identifier:
 
     `value` is the contract spelling (E.164 phone, lower-case e-mail, `btc:…` wallet,
     `telegram:name` handle); `raw` is how it was written; `source` says whether it came from
-    the page or from the chat message; `furniture` marks a site's own header/footer contact.
+    the page or from the chat message; `furniture` marks a site's own header/footer contact;
+    `region_reason` says why a phone was read in its country.
     """
 
     kind: str  # a name in the identifier kinds table (extraction/identifiers/kinds.py)
@@ -26,6 +27,9 @@ class Identifier:
     source: Source = "page"
     furniture: bool = False
     obscured: bool = False
+    # Phones: which evidence chose the number's region ("international prefix", "tld .nl",
+    # "city Frankfurt", "page language de", "participant"); "" for other kinds.
+    region_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

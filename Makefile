@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := bot commands extraction deconfliction storage prompts bench
+PACKAGES := bot commands extraction deconfliction storage prompts bench web
 
 .PHONY: run test lint typecheck pytest install bench clean
 

@@ -22,6 +22,7 @@ from storage.models.scores import (
     ScoreCounts,
     ScorePair,
 )
+from storage.models.web import WebKey
 
 __all__ = [
     "Alert",
@@ -54,4 +55,5 @@ __all__ = [
     "Tag",
     "TextBand",
     "TextShingles",
+    "WebKey",
 ]

@@ -334,11 +334,14 @@ def _number(token: str, prefix: str) -> int | None:
     return int(token) if token.isdigit() and len(token) <= 12 else None
 
 
+VIEW = web.AppKey("view", WebView)
+
+
 def build_app(engine: Engine, config: WebConfig | None = None) -> web.Application:
     """The web view's application; its watcher polls the store while the app runs."""
     view = WebView(engine, config or WebConfig())
     app = web.Application(middlewares=[security_headers])
-    app["view"] = view
+    app[VIEW] = view
     app.router.add_get("/screen", view.screen)
     app.router.add_get("/networks", view.networks)
     app.router.add_get("/networks/{number}", view.network)

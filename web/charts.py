@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 from web.screen import Series
@@ -59,6 +60,6 @@ def _label_heights(ys: list[float], *, gap: float) -> list[float]:
     """The lines' end labels moved apart (at least `gap` between two), in the lines' order."""
     order = sorted(range(len(ys)), key=lambda i: ys[i])
     placed = list(ys)
-    for before, after in zip(order, order[1:], strict=False):
+    for before, after in itertools.pairwise(order):
         placed[after] = max(placed[after], placed[before] + gap)
     return placed

@@ -35,7 +35,7 @@ from storage import networks, web_keys
 from web.charts import line_chart_svg
 from web.graph import KIND_COLOURS, graph_svg, network_graph
 from web.live import Watcher
-from web.screen import ScreenView, screen_view
+from web.screen import PastScores, ScreenView, screen_view
 
 STATIC = Path(__file__).parent / "static"
 HEARTBEAT_S = 15.0
@@ -95,6 +95,7 @@ class WebView:
             loader=PackageLoader("web", "templates"), autoescape=select_autoescape(default=True)
         )
         self._screen_cache: tuple[int, str] | None = None
+        self.past_scores = PastScores()
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -122,7 +123,9 @@ class WebView:
         """The screen's live part as HTML, rendered from one read of the store."""
         now = self.config.clock()
         with self.session() as session:
-            view = screen_view(session=session, now=now, timezone=self.config.timezone)
+            view = screen_view(
+                session=session, now=now, timezone=self.config.timezone, past_scores=self.past_scores
+            )
         return self.templates.get_template("screen_body.html").render(**self._screen_values(view))
 
     def _screen_values(self, s: ScreenView) -> dict[str, Any]:

@@ -8,7 +8,9 @@ wall, the chat and the digests never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time as monotonic
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ from commands.scoring import country_standings, standings
 from storage import networks, recent
 from storage.models import Report
 from storage.recent import Recent
+from storage.tallies.queries import Standing
 from storage.ticker import TickerRow, latest_reports
 
 TICKER = 11
@@ -67,7 +70,39 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def score_series(board: Board, *, session: Session) -> tuple[tuple[Series, ...], tuple[Series, ...]]:
+@dataclass
+class PastScores:
+    """The standings at the chart's past moments, reused for `max_age_s`: each is a recomputation
+    over every report (`standings(as_of=…)`), too slow to repeat on every paste of a big week.
+    The chart's last point is always the live board."""
+
+    max_age_s: float = 60.0
+    clock: Callable[[], float] = monotonic.monotonic
+    _kept: tuple[float, tuple[datetime, datetime], list[datetime], list[list[Standing]]] | None = field(
+        default=None, init=False
+    )
+
+    def at(
+        self, start: datetime, end: datetime, *, session: Session
+    ) -> tuple[list[datetime], list[list[Standing]]]:
+        """(past moments, the standings at each) from `start` towards `end`."""
+        kept = self._kept
+        if (
+            kept is not None
+            and self.clock() - kept[0] < self.max_age_s
+            and kept[1][0] == start
+            and kept[1][1] <= end
+        ):
+            return kept[2], kept[3]
+        moments = sample_times(start, max(end, start))[:-1]
+        rows = [standings(session=session, as_of=moment) for moment in moments]
+        self._kept = (self.clock(), (start, end), moments, rows)
+        return moments, rows
+
+
+def score_series(
+    board: Board, *, session: Session, past_scores: PastScores | None = None
+) -> tuple[tuple[Series, ...], tuple[Series, ...]]:
     """The top participants' and countries' points over the week (to the freeze when frozen)."""
     first, last = session.execute(select(func.min(col(Report.ts)), func.max(col(Report.ts)))).one()
     if first is None:
@@ -76,9 +111,9 @@ def score_series(board: Board, *, session: Session) -> tuple[tuple[Series, ...],
     if board.showing_frozen and board.frozen_at is not None:
         end = min(end, board.frozen_at)
     start = _aware(first) - timedelta(minutes=1)
-    moments = sample_times(start, max(end, start))
-    past = [standings(session=session, as_of=moment) for moment in moments[:-1]]
-    past.append(list(board.rows))  # the last point is the board itself
+    earlier, past = (past_scores or PastScores(max_age_s=0)).at(start, end, session=session)
+    moments = [*earlier, max(end, start)]
+    past = [*past, list(board.rows)]  # the last point is the board itself
     top = [row.participant_id for row in board.rows[:TOP_SERIES] if row.points > 0]
     names = {row.participant_id: row.name for row in board.rows}
     people = tuple(
@@ -103,12 +138,14 @@ def score_series(board: Board, *, session: Session) -> tuple[tuple[Series, ...],
     return people, countries
 
 
-def screen_view(*, session: Session, now: datetime, timezone: str) -> ScreenView:
+def screen_view(
+    *, session: Session, now: datetime, timezone: str, past_scores: PastScores | None = None
+) -> ScreenView:
     """Everything the venue screen shows, in one read."""
     board = current_board(session=session, live=False)
     midnight = local_midnight(now, timezone)
     live_networks = networks.network_ids(session=session, suspect_only=True)
-    people, countries = score_series(board, session=session)
+    people, countries = score_series(board, session=session, past_scores=past_scores)
     return ScreenView(
         board=board,
         figures=outcomes(session=session),

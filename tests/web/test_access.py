@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from commands.core.dispatcher import Dispatcher
-from tests.commands.conftest import COORDINATOR, URL1, URL2, ask
+from tests.commands.conftest import COORDINATOR, URL1, URL2, URL3, ask
 from tests.web.conftest import Served, get
 
 Serve = Callable[[object], Served]
@@ -83,3 +83,17 @@ def test_healthz_reports_the_database(linked: Dispatcher, serve: Serve, tmp_path
     served = serve(linked.engine)
     answer = get(f"{served.base}/healthz")
     assert answer.status_code == 200 and answer.json() == {"ok": True, "database": True}
+
+
+def test_a_frozen_board_shows_the_standings_of_the_freeze(linked: Dispatcher, serve: Serve) -> None:
+    served = serve(linked.engine)
+    url = f"{served.base}/screen?key={served.venue_key}"
+    before = get(url).text
+    assert 'data-frozen="true"' not in before
+    assert 'data-participant="Mihai" data-points="13"' in before
+    ask(linked, "/freeze", user=COORDINATOR)
+    ask(linked, URL3, user="tg:2")  # Mihai scores after the freeze
+    frozen = get(url).text
+    assert 'data-frozen="true"' in frozen and "Frozen since" in frozen
+    assert 'data-participant="Mihai" data-points="13"' in frozen
+    assert 'data-ticker-finding="3"' in frozen  # the ticker goes on: reports are not standings

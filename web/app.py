@@ -291,7 +291,7 @@ class WebView:
                     await response.write(f"event: screen\ndata: {data}\n\n".encode())
                 else:
                     await response.write(f"event: changed\ndata: {generation}\n\n".encode())
-        except (ConnectionResetError, asyncio.CancelledError):
+        except ConnectionResetError:  # the browser went away
             pass
         return response
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from storage import web_keys
 from storage.engine import make_engine
 from tests.telegram.conftest import fake  # noqa: F401  (the fake Bot API fixture)
 from tests.telegram.fake_bot_api import FakeBotApi
-from tests.telegram.test_hub_run import hub_env, hub_running
+from tests.telegram.test_hub_run import HUB, hub_env, hub_running
 from tests.web.conftest import free_port
 
 
@@ -47,3 +51,32 @@ def test_hub_run_serves_the_web_view_and_reports_its_health(tmp_path: Path, fake
     assert screen.status_code == 200 and "Action week" in screen.text
     assert f"http://127.0.0.1:{port}/screen?key={venue}" in out  # the operator is told where it is
     assert venue is not None and venue not in err  # and no log line carries a key
+
+
+def test_hub_web_serves_a_database_and_prints_both_links(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.db'}",
+    }
+    process = subprocess.Popen(
+        [str(HUB), "web", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        health = _healthy(f"http://127.0.0.1:{port}/healthz")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err[-3000:]
+    assert health.json() == {"ok": True, "database": True}
+    venue = re.search(r"venue screen \(for the wall\): (\S+)", out)
+    coordinator = re.search(r"network view \(coordinators only\): (\S+)", out)
+    assert venue and coordinator, out
+    assert venue.group(1).startswith(f"http://127.0.0.1:{port}/screen?key=")
+    assert coordinator.group(1).startswith(f"http://127.0.0.1:{port}/networks?key=")

@@ -97,3 +97,11 @@ def test_a_frozen_board_shows_the_standings_of_the_freeze(linked: Dispatcher, se
     assert 'data-frozen="true"' in frozen and "Frozen since" in frozen
     assert 'data-participant="Mihai" data-points="13"' in frozen
     assert 'data-ticker-finding="3"' in frozen  # the ticker goes on: reports are not standings
+
+
+def test_names_are_text_on_the_screen_never_markup(linked: Dispatcher, serve: Serve) -> None:
+    ask(linked, '/join NL <img src=x onerror="alert(1)">', user="tg:4")
+    ask(linked, URL3, user="tg:4")
+    served = serve(linked.engine)
+    screen = get(f"{served.base}/screen?key={served.venue_key}").text
+    assert "<img" not in screen and "&lt;img src=x" in screen

@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := bot commands extraction deconfliction storage prompts bench
+# `make run` serves the web view (venue screen) on this port and prints its links; a WEB_PORT in
+# the environment or .env wins, and `make run WEB_PORT=` turns it off.
+WEB_PORT ?= $(or $(shell sed -n 's/^WEB_PORT=//p' .env 2>/dev/null),8787)
+PACKAGES := bot commands extraction deconfliction storage prompts bench web
 
 .PHONY: run test lint typecheck pytest install bench clean
 
@@ -17,7 +20,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@mkdir -p data
-	$(BIN)/hub run
+	WEB_PORT=$(WEB_PORT) $(BIN)/hub run
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(PACKAGES) tests

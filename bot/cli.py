@@ -39,12 +39,61 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     settings = _settings()
     hub = build_hub(settings, database_url=args.db)
-    chat(
-        hub,
-        user=args.user or settings.console_user,
-        name=args.name or settings.console_name,
-        country=(args.country or settings.console_country),
-    )
+    halt_web = _web_beside_console(hub.engine, settings)
+    try:
+        chat(
+            hub,
+            user=args.user or settings.console_user,
+            name=args.name or settings.console_name,
+            country=(args.country or settings.console_country),
+        )
+    finally:
+        halt_web()
+    return 0
+
+
+def _web_beside_console(engine: Any, settings: Settings) -> Any:
+    """With WEB_PORT set, serve the web view while the console chat runs and print its links."""
+    if settings.web_port is None:
+        return lambda: None
+    from bot.webview import links_text, serve_in_thread
+
+    try:
+        halt = serve_in_thread(engine, settings)
+    except OSError as exc:
+        raise StartupError(str(exc)) from None
+    print(links_text(engine, settings))
+    return halt
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    """`hub web`: the web view of a database, without chat adapters (e.g. after a replay)."""
+    import asyncio
+    import signal
+
+    from bot.webview import links_text, serve_web
+    from bot.wiring import build_hub
+
+    settings = _settings()
+    updates: dict[str, Any] = {"web_port": args.port or settings.web_port or 8787}
+    if args.listen:
+        updates["web_listen"] = args.listen
+    settings = settings.model_copy(update=updates)
+    engine = build_hub(settings, database_url=args.db).engine
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve_web(engine, settings, stop, ready=lambda: print(links_text(engine, settings), flush=True))
+
+    try:
+        asyncio.run(serve())
+    except OSError as exc:
+        raise StartupError(
+            f"WEB_PORT: cannot serve on {settings.web_listen}:{settings.web_port} ({exc})"
+        ) from None
     return 0
 
 
@@ -300,6 +349,12 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--name", help="console display name")
         p.add_argument("--country", help="console participant's country (two letters)")
         p.set_defaults(func=cmd_run if name == "run" else cmd_chat)
+    p = with_db(
+        sub.add_parser("web", help="serve the read-only web view (venue screen, networks) of a database")
+    )
+    p.add_argument("--port", type=int, help="port (default: WEB_PORT, else 8787)")
+    p.add_argument("--listen", help="address to bind (default: WEB_LISTEN, 127.0.0.1)")
+    p.set_defaults(func=cmd_web)
     p = with_db(sub.add_parser("replay", help="feed a chat transcript through the pipeline"))
     p.add_argument("messages")
     p.add_argument("--warc", action="append", help="answer page fetches from this WARC file (repeatable)")

@@ -123,6 +123,12 @@ async def run_all(hub: Dispatcher, settings: Settings) -> None:
         follow_up = post_resumed(resumed, posters, stop, timezone=settings.timezone)
         tasks.append(asyncio.create_task(follow_up, name="resumed"))
     tasks.append(asyncio.create_task(serve_scheduler(hub, settings, stop, posters), name="scheduler"))
+    if settings.web_port is not None:  # the read-only web view (web/), with /healthz over these tasks
+        from bot.webview import hub_probes, links_text, serve_web
+
+        probes = hub_probes(posters, [name for name, _ in adapters(settings)], tasks[-1])
+        ready = lambda: print(links_text(hub.engine, settings), flush=True)  # noqa: E731
+        tasks.append(asyncio.create_task(serve_web(hub.engine, settings, stop, probes=probes, ready=ready)))
     done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)

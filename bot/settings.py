@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     llm_allow_remote: bool = False
     llm_timeout_s: float = Field(default=20.0, gt=0)
     llm_redact: bool = True
+    # The read-only web view (venue screen, network view, /healthz): served when WEB_PORT is set,
+    # on WEB_LISTEN (loopback by default); WEB_URL is the base of the links /screen hands out
+    # (e.g. the https:// address of a reverse proxy), by default http://WEB_LISTEN:WEB_PORT.
+    web_port: int | None = Field(default=None, ge=1, le=65535)
+    web_listen: str = "127.0.0.1"
+    web_url: str | None = None
     console_user: str = "console:me"
     console_name: str = "Console user"
     console_country: str | None = None
@@ -118,6 +124,8 @@ class Settings(BaseSettings):
         "llm_model",
         "llm_base_url",
         "console_country",
+        "web_url",
+        "web_port",
         mode="before",
     )
     @classmethod

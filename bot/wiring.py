@@ -34,7 +34,20 @@ def hub_config(settings: Settings) -> HubConfig:
         allow_private_targets=settings.fetch_allow_private,
         tor_proxy=settings.fetch_tor_proxy is not None,
         timezone=settings.timezone,
+        web_url=web_base_url(settings),
     )
+
+
+def web_base_url(settings: Settings) -> str | None:
+    """The base of the web view's links: WEB_URL, else http://WEB_LISTEN:WEB_PORT (None: not served)."""
+    if settings.web_url:
+        return settings.web_url.rstrip("/")
+    if settings.web_port is None:
+        return None
+    host = settings.web_listen
+    if host in ("0.0.0.0", "::", ""):
+        host = socket.gethostname()
+    return f"http://{'[' + host + ']' if ':' in host else host}:{settings.web_port}"
 
 
 def network_fetcher(settings: Settings) -> NetworkFetcher:

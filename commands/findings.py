@@ -3,6 +3,8 @@ your own report shortly after making it: a wrong paste)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from commands.core.context import Context
@@ -37,58 +39,60 @@ def network_of(finding: Finding, *, session: Session) -> str | None:
     )
 
 
+def finding_details(
+    number: int, *, now: datetime, timezone: str, session: Session
+) -> tuple[Finding, list[str]] | None:
+    """The lines /finding shows about #number (the web view's finding page shows the same), or None."""
+    found = get_finding(number, session=session)
+    if found is None:
+        return None
+    reports = store.reports_of(number, session=session)
+    lines = [f"{finding_label(found)} · {shown_link(found.url, found)}"]
+    if found.suppressed:
+        lines.append("🛑 Stopped under the child-protection policy: nothing of the page is kept or shown.")
+    first = who(found.reporter_id, session=session)
+    when = f"{local_time(found.reported_at, timezone)} ({ago(found.reported_at, now)})"
+    lines.append(f"• first reported by {first}, {when}")
+    later = [r for r in reports if not (r.participant_id == found.reporter_id and r.ts == found.reported_at)]
+    if later:
+        lines.append(
+            f"• {counted(len(later), 'more report')}: "
+            + ", ".join(f"{who(r.participant_id, session=session)} {ago(r.ts, now)}" for r in later[:8])
+        )
+    if found.fetch_outcome != "ok":
+        lines.append(f"• page: {found.fetch_outcome.replace('_', ' ')}")
+    if not found.suppressed:
+        ids = id_store.identifiers_by_finding_id(number, session=session)
+        if ids:
+            lines.append("• identifiers: " + " · ".join(f"{icon(k)} {short(v, 40)}" for k, v in ids))
+        indicators = store.indicators_of(number, session=session)
+        for row in indicators[:6]:
+            evidence = f" — “{short(row.evidence, 60)}”" if row.evidence else ""
+            lines.append(f"• indicator {row.code} ({row.weight:.1f}){evidence}")
+        if found.thb_suspect:
+            lines.append(f"• ⚠ THB suspect (score {found.thb_score:.1f})")
+    for tag in tags.tags_of(number, session=session):
+        note = f": {short(tag.note, 80)}" if tag.note else ""
+        lines.append(f"• 🏷 {tag.tag.replace('_', ' ')} — {who(tag.participant_id, session=session)}{note}")
+    if found.judgement:
+        lines.append(f"• judged {found.judgement} by a coordinator")
+    network = network_of(found, session=session)
+    if network:
+        lines.append(f"• part of network {network} (/network {network})")
+    return found, lines
+
+
 @command("finding", usage="<#N>")
 def finding(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Everything about finding #N: reports, identifiers, indicators, tags, network."""
     number = finding_number(inv.args)
     if number is None:
         return refusal("Usage: /finding <#N> — e.g. /finding 12.")
-    tz = ctx.config.timezone
     with ctx.read() as session:
-        found = get_finding(number, session=session)
-        if found is None:
-            return Reply(f"#{number} does not exist.")
-        reports = store.reports_of(number, session=session)
-        lines = [f"{finding_label(found)} · {shown_link(found.url, found)}"]
-        if found.suppressed:
-            lines.append(
-                "🛑 Stopped under the child-protection policy: nothing of the page is kept or shown."
-            )
-        first = who(found.reporter_id, session=session)
-        when = f"{local_time(found.reported_at, tz)} ({ago(found.reported_at, inv.ts)})"
-        lines.append(f"• first reported by {first}, {when}")
-        later = [
-            r for r in reports if not (r.participant_id == found.reporter_id and r.ts == found.reported_at)
-        ]
-        if later:
-            lines.append(
-                f"• {counted(len(later), 'more report')}: "
-                + ", ".join(
-                    f"{who(r.participant_id, session=session)} {ago(r.ts, inv.ts)}" for r in later[:8]
-                )
-            )
-        if found.fetch_outcome != "ok":
-            lines.append(f"• page: {found.fetch_outcome.replace('_', ' ')}")
-        if not found.suppressed:
-            ids = id_store.identifiers_by_finding_id(number, session=session)
-            if ids:
-                lines.append("• identifiers: " + " · ".join(f"{icon(k)} {short(v, 40)}" for k, v in ids))
-            indicators = store.indicators_of(number, session=session)
-            for row in indicators[:6]:
-                evidence = f" — “{short(row.evidence, 60)}”" if row.evidence else ""
-                lines.append(f"• indicator {row.code} ({row.weight:.1f}){evidence}")
-            if found.thb_suspect:
-                lines.append(f"• ⚠ THB suspect (score {found.thb_score:.1f})")
-        for tag in tags.tags_of(number, session=session):
-            note = f": {short(tag.note, 80)}" if tag.note else ""
-            lines.append(
-                f"• 🏷 {tag.tag.replace('_', ' ')} — {who(tag.participant_id, session=session)}{note}"
-            )
-        if found.judgement:
-            lines.append(f"• judged {found.judgement} by a coordinator")
-        network = network_of(found, session=session)
-        if network:
-            lines.append(f"• part of network {network} (/network {network})")
+        details = finding_details(number, now=inv.ts, timezone=ctx.config.timezone, session=session)
+    if details is None:
+        return Reply(f"#{number} does not exist.")
+    found, lines = details
     buttons = () if found.suppressed else tuple(b for b in finding_buttons(number) if b.label != "details")
     return Reply("\n".join(lines), buttons=buttons, finding_ids=(number,))
 

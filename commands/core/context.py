@@ -39,6 +39,7 @@ class HubConfig:
     undo_window: timedelta = timedelta(minutes=30)
     messages_per_minute: int = 30  # per participant, live chats only
     fetches_at_once: int = 4  # pages of one message fetched side by side
+    web_url: str | None = None  # the web view's base URL for /screen links (None: not served)
 
 
 Write = Callable[[Session], Reply]

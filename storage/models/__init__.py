@@ -24,6 +24,7 @@ from storage.models.scores import (
     ScoreCounts,
     ScorePair,
 )
+from storage.models.web import WebKey
 
 __all__ = [
     "Alert",
@@ -61,4 +62,5 @@ __all__ = [
     "Tag",
     "TextBand",
     "TextShingles",
+    "WebKey",
 ]

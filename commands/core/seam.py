@@ -74,7 +74,9 @@ class Reply:
     """A platform-neutral answer.
 
     `text` is plain text; lines starting with "• " are list items; `*x*` marks emphasis, which
-    adapters render or drop. URLs in it are already defanged.
+    adapters render or drop; a backtick span (`commands.markup.code`) is an echoed identifier,
+    shown as code and never as a link. URLs in it are already defanged; adapters defang any
+    other host at rendering (`commands.markup`).
     """
 
     text: str

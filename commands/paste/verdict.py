@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from commands.core.context import HubConfig
 from commands.core.seam import Button, Invocation, Reply
+from commands.markup import code
 from commands.paste.plan import PastePlan
 from commands.paste.record import FirstSeen, LinkRecord, PasteRecord
 from commands.wording import ago, ordinal, short
@@ -54,7 +55,7 @@ def verdict(
     for typed in record.typed:
         seen = typed.findings
         where = ("also in " + ", ".join(f"#{n}" for n in seen[:8])) if seen else "not seen in any finding yet"
-        lines.append(f"{icon(typed.identifier.kind)} {typed.identifier.value} — {where}")
+        lines.append(f"{icon(typed.identifier.kind)} {code(typed.identifier.value)} — {where}")
     if plan.note:
         lines.append(plan.note)
     if plan.truncated:
@@ -95,7 +96,7 @@ def _link_lines(link: LinkRecord, inv: Invocation, participant: Participant) -> 
     if ids:
         lines.append(
             "   "
-            + " · ".join(f"{icon(k)} {short(v, 40)}" for k, v in ids[:8])
+            + " · ".join(f"{icon(k)} {code(short(v, 40))}" for k, v in ids[:8])
             + (f" (+{len(ids) - 8})" if len(ids) > 8 else "")
         )
     codes = link.indicator_codes
@@ -120,11 +121,11 @@ def _link_to_earlier(result: Deconfliction, earlier: dict[int, FirstSeen], inv: 
             else:
                 places.append(f"#{fid}")
         more = f" and {len(shared.findings) - 4} more" if len(shared.findings) > 4 else ""
-        lines.append(f"   🔗 {shared.kind} {short(shared.value, 40)} also in {', '.join(places)}{more}")
+        lines.append(f"   🔗 {shared.kind} {code(short(shared.value, 40))} also in {', '.join(places)}{more}")
     for copy in sorted(result.copies, key=lambda c: -c.similarity)[:3]:
         lines.append(f"   ≈ ad text {copy.similarity:.0%} like #{copy.finding} (copied template)")
     for kind, value, why in result.silenced[:3]:
-        lines.append(f"   · {kind} {short(value, 30)} not linked: {why}")
+        lines.append(f"   · {kind} {code(short(value, 30))} not linked: {why}")
     if result.network is not None:
         lines.append(f"   → network N{result.network}")
     return lines

@@ -90,3 +90,25 @@ def _outside_code(text: str) -> list[Segment]:
 def plain(text: str) -> str:
     """What a reader sees of `text` without markup (console, logs): marks dropped, hosts defanged."""
     return "".join(segment.text for segment in segments(text))
+
+
+_COMMAND_MENTION = re.compile(r"(?<![\w/\]\.:])/([a-z][a-z0-9_]*)\b(?![/.]\w)")
+
+
+def slash_commands(text: str, names: frozenset[str], prefix: str) -> str:
+    """Every mention of a hub command (`/join`, `/network N1`) spelled the way a platform takes
+    it (`prefix` "/hub " on Slack: `/hub join`); code spans and paths are left alone."""
+    if not names:
+        return text
+
+    def spelled(match: re.Match[str]) -> str:
+        return f"{prefix}{match.group(1)}" if match.group(1) in names else match.group(0)
+
+    out: list[str] = []
+    at = 0
+    for span in _CODE.finditer(text):
+        out.append(_COMMAND_MENTION.sub(spelled, text[at : span.start()]))
+        out.append(span.group(0))
+        at = span.end()
+    out.append(_COMMAND_MENTION.sub(spelled, text[at:]))
+    return "".join(out)

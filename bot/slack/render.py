@@ -12,8 +12,9 @@ import re
 from typing import Any
 
 from commands.core.seam import Button, Reply
-from commands.markup import BACKTICK_STANDIN, segments
+from commands.markup import BACKTICK_STANDIN, segments, slash_commands
 
+SLASH_COMMAND = "/hub"  # the app's one slash command: `/hub join`, never `/join`
 ACTION_PREFIX = "hub:"  # action_id of every hub button; the adapter listens for this prefix
 LOG_BLOCK = "hub:log"  # block_id of the context block that collects what buttons did
 
@@ -36,11 +37,15 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def mrkdwn(text: str) -> str:
+Commands = frozenset[str]  # the hub's command names, so `/join` in a reply is written `/hub join`
+
+
+def mrkdwn(text: str, commands: Commands = frozenset()) -> str:
     """A Reply's text as escaped mrkdwn: `*x*` bold, code spans in backticks (nothing inside is
-    formatted or linked), a stray backtick in echoed text made harmless, hosts defanged."""
+    formatted or linked), a stray backtick in echoed text made harmless, hosts defanged, and
+    every mention of a hub command in Slack's own syntax (`/hub join`)."""
     out = []
-    for segment in segments(text):
+    for segment in segments(slash_commands(text, commands, f"{SLASH_COMMAND} ")):
         escaped = escape(segment.text)
         if segment.kind == "code":
             out.append(f"`{escaped}`")
@@ -56,9 +61,9 @@ def text_object(text: str) -> Block:
     return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
-def fallback_text(reply: Reply) -> str:
+def fallback_text(reply: Reply, commands: Commands = frozenset()) -> str:
     """The plain `text` Slack shows in notifications and to clients without Block Kit."""
-    text = mrkdwn(reply.text)
+    text = mrkdwn(reply.text, commands)
     return text if len(text) <= FALLBACK_LIMIT else text[: safe_cut(text, FALLBACK_LIMIT - 1)] + "…"
 
 
@@ -130,11 +135,13 @@ def button(index: int, b: Button) -> Block:
     return element
 
 
-def blocks(reply: Reply, *, context: list[str] | None = None) -> list[Block]:
+def blocks(
+    reply: Reply, *, context: list[str] | None = None, commands: Commands = frozenset()
+) -> list[Block]:
     """Sections for the text, an optional context block, then the buttons in rows."""
     rendered: list[Block] = [
         {"type": "section", "text": text_object(chunk)}
-        for chunk in _chunks(mrkdwn(reply.text), SECTION_LIMIT)
+        for chunk in _chunks(mrkdwn(reply.text, commands), SECTION_LIMIT)
     ]
     if context:
         rendered.append(context_block(context))
@@ -162,7 +169,7 @@ def context_block(lines: list[str]) -> Block:
     }
 
 
-def with_log_line(message_blocks: list[Block], line: str) -> list[Block]:
+def with_log_line(message_blocks: list[Block], line: str, commands: Commands = frozenset()) -> list[Block]:
     """The blocks of a posted message with one more entry in its log (kept just above the buttons)."""
     lines = [
         element.get("text", "")
@@ -171,6 +178,6 @@ def with_log_line(message_blocks: list[Block], line: str) -> list[Block]:
         for element in block.get("elements", [])
     ]
     kept = [block for block in message_blocks if block.get("block_id") != LOG_BLOCK]
-    log = context_block([*lines, mrkdwn(line)])
+    log = context_block([*lines, mrkdwn(line, commands)])
     first_actions = next((n for n, block in enumerate(kept) if block.get("type") == "actions"), len(kept))
     return [*kept[:first_actions], log, *kept[first_actions:]]

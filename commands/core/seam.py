@@ -96,6 +96,9 @@ class Reply:
     refused: bool = False
     # Processing raised: the message is kept as failed and retried at the next start (or replay).
     failed: bool = False
+    # Meant for everyone in the chat (an announcement, a digest, `/leaderboard share`): where a
+    # command's answer goes to the asker only (Slack's ephemeral messages), this one is posted.
+    shared: bool = False
 
 
 NOT_RECORDED = "Nothing was recorded."

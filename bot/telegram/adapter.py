@@ -16,7 +16,7 @@ import contextlib
 import logging
 from dataclasses import replace
 
-from telegram import BotCommand, LinkPreviewOptions, Message, ReplyParameters, Update, User
+from telegram import BotCommand, LinkPreviewOptions, Message, MessageEntity, ReplyParameters, Update, User
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -79,6 +79,21 @@ def bot_commands(registry: Registry) -> list[BotCommand]:
     return menu
 
 
+def message_text(message: Message) -> str:
+    """What a message says, links included: its text or a photo's caption, plus the address of
+    every link behind a word (`text_link`, common in forwarded channel posts), which the visible
+    text does not show."""
+    text = message.text or message.caption or ""
+    entities = message.entities or message.caption_entities or ()
+    hidden = [e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url and e.url not in text]
+    return "\n".join([text, *dict.fromkeys(hidden)]) if hidden else text
+
+
+def topic_of(message: Message) -> int | None:
+    """The forum topic a message was written in (None in General or a chat without topics)."""
+    return message.message_thread_id if message.is_topic_message else None
+
+
 class TelegramAdapter:
     """The update handlers; holds no state but what is in flight."""
 
@@ -109,7 +124,7 @@ class TelegramAdapter:
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.message, update.effective_user
-        text = (message.text or message.caption or "") if message else ""
+        text = message_text(message) if message else ""
         if message is None or user is None or user.is_bot or not text or self._for_another_bot(text):
             return
         inv = self.invocation(message, user, text)
@@ -131,7 +146,12 @@ class TelegramAdapter:
         ack: int | None = None
         coming = self.hub.acknowledgement(inv)
         if coming:  # the answer takes time (page fetches): say at once that it is coming
-            sent = await bot.send_message(chat, coming, reply_parameters=ReplyParameters(message.message_id))
+            sent = await bot.send_message(
+                chat,
+                coming,
+                reply_parameters=ReplyParameters(message.message_id),
+                message_thread_id=topic_of(message),
+            )
             ack = sent.message_id
         replies = [reply for reply in await asyncio.to_thread(self.hub.handle, inv) if not reply.repeat]
         if not replies and ack is not None:
@@ -160,7 +180,7 @@ class TelegramAdapter:
                     f"I cannot write to you privately: open a chat with @{self.bot_username}, "
                     "press Start, then ask again."
                 )
-        await send_reply(bot, chat, reply, reply_to=message.message_id, edit=edit)
+        await send_reply(bot, chat, reply, reply_to=message.message_id, edit=edit, topic=topic_of(message))
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.edited_message, update.effective_user

@@ -231,3 +231,23 @@ def test_a_telegram_first_name_is_cleaned_and_made_unique(hub: Dispatcher, fake:
     forged, again = asyncio.run(scenario())
     assert shown(forged).startswith("Welcome, Bob Cora (NL) confirmed #1 here (NL).")
     assert shown(again).startswith("Welcome, ANNA 2 (NL).")
+
+
+def test_a_link_behind_a_word_or_in_a_caption_is_read_and_a_topic_reply_stays_in_its_topic(
+    hub: Dispatcher, fake: FakeBotApi
+) -> None:
+    async def scenario() -> tuple[Call, Call]:
+        async with serving(hub, fake):
+            await join(fake, ANNA, "/join NL Anna")
+            forwarded = fake.message_update(GROUP, ANNA, "check this ad please")
+            forwarded["message"]["entities"] = [{"type": "text_link", "offset": 6, "length": 7, "url": AD}]
+            forwarded["message"]["message_thread_id"] = 45  # written in the forum topic 45
+            forwarded["message"]["is_topic_message"] = True
+            fake.queue(forwarded)
+            ack = (await until(fake, "sendMessage", answering(forwarded)))[0]
+            verdict = (await until(fake, "editMessageText", editing(ack.result["message_id"], "#1 new")))[0]
+            return ack, verdict
+
+    ack, verdict = asyncio.run(scenario())
+    assert "rozenkamer[.]nl" in shown(verdict)  # the link nobody could see in the text was checked
+    assert ack.params["message_thread_id"] == 45  # the answer went to the topic, not to General

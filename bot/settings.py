@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_mode: str = "socket"
     slack_http_port: int = 3000
+    slack_http_listen: str = "127.0.0.1"  # HTTP mode's bind address; a proxy on this host forwards
     slack_api_url: str | None = None
     allowed_chats: CsvList = Field(default_factory=list)
     coordinators: CsvList = Field(default_factory=list)

@@ -76,4 +76,4 @@ def announce(ctx: Context, inv: Invocation, participant: Participant | None) -> 
     text = inv.args.strip()
     if not text:
         return refusal("Usage: /announce <text>.")
-    return Reply(f"📣 {participant.name}: {text}", visibility="channel")
+    return Reply(f"📣 {participant.name}: {text}", visibility="channel", shared=True)

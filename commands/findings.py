@@ -10,6 +10,7 @@ from sqlmodel import Session
 from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
+from commands.markup import code
 from commands.paste.verdict import finding_buttons
 from commands.references import counted, finding_number, get_finding, local_time, who
 from commands.wording import ago, short, shown_link
@@ -64,7 +65,7 @@ def finding_details(
     if not found.suppressed:
         ids = id_store.identifiers_by_finding_id(number, session=session)
         if ids:
-            lines.append("• identifiers: " + " · ".join(f"{icon(k)} {short(v, 40)}" for k, v in ids))
+            lines.append("• identifiers: " + " · ".join(f"{icon(k)} {code(short(v, 40))}" for k, v in ids))
         indicators = store.indicators_of(number, session=session)
         for row in indicators[:6]:
             evidence = f" — “{short(row.evidence, 60)}”" if row.evidence else ""

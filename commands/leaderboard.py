@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -19,7 +19,9 @@ from storage.tallies import live as live_tallies
 from storage.tallies.queries import Standing
 
 TOP = 10
-USAGE = "Usage: /leaderboard [countries|chart] — e.g. /leaderboard countries."
+USAGE = (
+    "Usage: /leaderboard [countries|chart] [share] — e.g. /leaderboard countries, /leaderboard chart share."
+)
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
@@ -92,12 +94,19 @@ def board_reply(*, session: Session, timezone: str) -> Reply:
     return Reply(board_text(current_board(session=session, live=False), timezone))
 
 
-@command("leaderboard", usage="[countries|chart]")
+@command("leaderboard", usage="[countries|chart] [share]")
 def leaderboard(ctx: Context, inv: Invocation, participant: Participant | None) -> Reply:
     """Top participants and countries by points (countries: every country; chart: as a picture)."""
-    view = inv.args.strip().lower()
+    words = inv.args.strip().lower().split()
+    share = "share" in words  # shown to the whole chat where answers go to the asker only (Slack)
+    words = [word for word in words if word != "share"]
+    view = " ".join(words)
     if view not in ("", "countries", "chart"):
         return refusal(USAGE)
+    return replace(_leaderboard(ctx, view, participant), shared=share)
+
+
+def _leaderboard(ctx: Context, view: str, participant: Participant | None) -> Reply:
     live = participant is not None and ctx.is_coordinator(participant)
     with ctx.read() as session:
         board = current_board(session=session, live=live)

@@ -14,6 +14,7 @@ from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
 from commands.findings import finding_label, network_of
+from commands.markup import code
 from commands.references import counted, who
 from commands.wording import ago
 from deconfliction.canonical import canonical_url
@@ -97,7 +98,7 @@ def _finding_line(finding: Finding, inv: Invocation, *, session: Session) -> str
 def _identifier_lines(query: Query, inv: Invocation, *, session: Session) -> list[str]:
     assert query.kind and query.value
     row = lookups.identifier_row(query.kind, query.value, session=session)
-    head = f"{query.kind} {query.value}"
+    head = f"{query.kind} {code(query.value)}"
     if row is None or row.id is None:
         return [f"{head}: not seen in any finding or message yet."]
     carrying = lookups.findings_carrying(row.id, session=session)
@@ -122,7 +123,9 @@ def lookup(ctx: Context, inv: Invocation, participant: Participant | None) -> Re
     query = read_query(inv.args, participant.country if participant else inv.country)
     if query is None:
         shown = defang(inv.args[:80]) if inv.args else ""
-        problem = f"I could not read “{shown}” as a phone, e-mail, wallet, handle or URL. " if shown else ""
+        problem = (
+            f"I could not read {code(shown)} as a phone, e-mail, wallet, handle or URL. " if shown else ""
+        )
         return refusal(f"{problem}{USAGE}")
     lines: list[str] = []
     with ctx.read() as session:

@@ -6,6 +6,7 @@ from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
 from commands.findings import finding_label
+from commands.markup import code
 from commands.references import counted, network_number, who
 from commands.wording import short
 from extraction.identifiers.kinds import icon
@@ -53,7 +54,7 @@ def network(ctx: Context, inv: Invocation, participant: Participant | None) -> R
         lines.append("Linked by:")
         for (kind, value), ids in sorted(shared.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             where = ", ".join(f"#{n}" for n in sorted(ids))
-            lines.append(f"• {icon(kind)} {kind} {short(value, 40)} — {where}")
+            lines.append(f"• {icon(kind)} {kind} {code(short(value, 40))} — {where}")
     if copies:
         lines.append(f"Copied ad text ({counted(len(copies), 'pair')}):")
         lines += [f"• #{a} ≈ #{b} ({float(v):.0%})" for a, b, v in copies[:SHOWN]]

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from commands.core.context import Context
 from commands.core.registry import command
 from commands.core.seam import Invocation, Reply, refusal
+from commands.markup import code
 from commands.references import finding_number, get_finding, split_reference, who
 from extraction.fetch.targets import refusal_reason
 from extraction.platforms import registrable_domain
@@ -101,13 +102,13 @@ def checked(ctx: Context, inv: Invocation, participant: Participant | None) -> R
         allow_lookalike=True,
     )
     if forbidden:
-        return refusal(f"{domain} is not a platform on the internet: {forbidden}.")
+        return refusal(f"{code(domain)} is not a platform on the internet: {forbidden}.")
 
     def write(session: Session) -> Reply:
         if not store.record_check(
             domain, sweeper.id, nothing_found=nothing_found, at=inv.ts, session=session
         ):
-            return refusal(f"You already recorded {domain} as checked.")
+            return refusal(f"You already recorded {code(domain)} as checked.")
         audit.record(
             sweeper.id,
             "platform.checked",
@@ -117,6 +118,6 @@ def checked(ctx: Context, inv: Invocation, participant: Participant | None) -> R
             session=session,
         )
         outcome = "nothing found" if nothing_found else "checked"
-        return Reply(f"✅ {domain} recorded as checked by {sweeper.name} ({outcome}).")
+        return Reply(f"✅ {code(domain)} recorded as checked by {sweeper.name} ({outcome}).")
 
     return ctx.record(write)

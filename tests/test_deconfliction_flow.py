@@ -82,7 +82,7 @@ def hub(tmp_path: Path, db_url: str) -> Dispatcher:
 def test_a_shared_phone_links_findings_and_the_reply_names_the_earlier_one(hub: Dispatcher) -> None:
     hub.handle(say("https://escortsite.example/ad/1"))
     reply = hub.handle(say("https://escortsite.example/ad/2", user="tg:2", minutes=90))[0].text
-    assert "🔗 phone +40712345678 also in #1 (reported by Anna, NL, 1 h ago)" in reply
+    assert "🔗 phone `+40712345678` also in #1 (reported by Anna, NL, 1 h ago)" in reply
     assert "network N" in reply
     with hub.session() as session:
         a, b = session.exec(select(Finding).order_by(Finding.id)).all()
@@ -150,5 +150,5 @@ def test_a_value_on_too_many_sites_stops_linking(tmp_path: Path, sqlite_url: str
         config=HubConfig(),
     )
     replies = [hub.handle(say(url, minutes=n))[0].text for n, url in enumerate(pages)]
-    assert "🔗 phone +40722000111 also in #1" in replies[1]
+    assert "🔗 phone `+40722000111` also in #1" in replies[1]
     assert "not linked: seen on more than" in replies[-1]

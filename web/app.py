@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from commands.findings import finding_details
 from commands.leaderboard import TOP
+from commands.markup import plain
 from commands.references import local_time
 from extraction.refang import defang
 from storage import networks, operations, web_keys
@@ -268,7 +269,8 @@ class WebView:
             found, lines = details
             live = networks.resolve(found.network_id, session=session) if found.network_id else None
             size = len(networks.members(live, session=session)) if live is not None else 0
-        return {"number": number, "head": lines[0], "lines": lines[1:], "network": live if size > 1 else None}
+        shown = [plain(line) for line in lines]  # a page shows text: code spans and emphasis unmarked
+        return {"number": number, "head": shown[0], "lines": shown[1:], "network": live if size > 1 else None}
 
     async def finding(self, request: web.Request) -> web.Response:
         key = await self.require(request, web_keys.COORDINATOR)

@@ -27,7 +27,7 @@ from bot.board import LiveBoard
 from bot.settings import Settings
 from bot.slack.events import action_invocation, command_invocation, message_invocation
 from bot.slack.poster import SlackPoster
-from bot.slack.render import ACTION_PREFIX, fallback_text, with_log_line
+from bot.slack.render import ACTION_PREFIX, SLASH_COMMAND, with_log_line
 from bot.startup import StartupError
 from commands.core.dispatcher import Dispatcher
 from commands.core.poster import ChatPoster
@@ -36,7 +36,6 @@ from commands.core.seam import NOT_RECORDED, Invocation, Reply
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"  # Bolt's default; events, slash commands and buttons all arrive here
-SLASH_COMMAND = "/hub"
 DEFAULT_API_URL = "https://slack.com/api/"
 # hub.handle calls at once: the work is mostly CPU under one GIL, and more threads slow the
 # acknowledgements down without speeding the verdicts up (bench/slack_load.py).
@@ -70,7 +69,7 @@ class SlackAdapter:
         async def on_message(body: dict[str, Any]) -> None:  # Bolt acknowledges events itself
             inv = message_invocation(body)
             if inv is not None:
-                self.spawn(self.answer_message(inv))
+                self.spawn(self.answer_message(inv, str((body.get("event") or {}).get("ts") or "")))
 
         async def on_command(ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
             await ack()
@@ -103,12 +102,16 @@ class SlackAdapter:
         async with self._workers:
             return await asyncio.to_thread(self.hub.handle, inv)
 
-    async def answer_message(self, inv: Invocation) -> None:
+    async def answer_message(self, inv: Invocation, message_ts: str = "") -> None:
+        """A paste is acknowledged with a 👀 reaction at once (it costs no message); its verdict is
+        threaded under it; a refusal (a stranger's paste, a rate limit) goes to the sender only."""
+        if message_ts and self.hub.acknowledgement(inv) is not None and self.hub.chat_allowed(inv):
+            await self.poster.react(inv.chat_id, message_ts)
         replies = await self._replies(inv)
         if replies and self.board is not None:
             self.board.nudge()
         for reply in replies:
-            if reply.visibility == "private":
+            if (reply.visibility == "private" or reply.refused) and not inv.private:
                 await self._call(self.poster.post_ephemeral(inv.chat_id, inv.participant_id, reply))
             else:
                 await self._call(self.poster.post(inv.chat_id, replace(reply, thread_ref=inv.thread_ref)))
@@ -120,10 +123,10 @@ class SlackAdapter:
         for reply in await self._replies(inv):
             if inv.private:  # typed in a DM the bot may not be part of: answer in the bot's own DM
                 await self._call(self.poster.send_private(inv.participant_id, reply))
-            elif reply.visibility == "private":
-                await self._call(self.poster.post_ephemeral(inv.chat_id, inv.participant_id, reply))
-            else:
+            elif reply.shared and reply.visibility == "channel" and not reply.refused:
                 await self._call(self.poster.post(inv.chat_id, reply))
+            else:  # a command's answer is for the asker: no one else sees who asked what
+                await self._call(self.poster.post_ephemeral(inv.chat_id, inv.participant_id, reply))
 
     async def answer_button(self, inv: Invocation, body: dict[str, Any]) -> None:
         """A short outcome is logged on the pressed message for everyone; anything else (a refusal,
@@ -143,8 +146,10 @@ class SlackAdapter:
                 and reply.image is None
             )
             if shared:
-                new_blocks = with_log_line(list(message.get("blocks") or []), reply.text.strip())
-                text = str(message.get("text") or fallback_text(reply))
+                new_blocks = with_log_line(
+                    list(message.get("blocks") or []), reply.text.strip(), self.poster.commands
+                )
+                text = str(message.get("text") or self.poster.text(reply))
                 await self._call(self.poster.update_blocks(inv.chat_id, str(message["ts"]), text, new_blocks))
             else:
                 ephemeral = replace(reply, thread_ref=inv.thread_ref)
@@ -199,7 +204,8 @@ def build_app(hub: Dispatcher, settings: Settings, client: AsyncWebClient) -> tu
         request_verification_enabled=http,  # Socket Mode has no request to sign
         logger=bolt_logger(),
     )
-    adapter = SlackAdapter(hub, SlackPoster(client))
+    names = frozenset(c.name for c in hub.registry.all())
+    adapter = SlackAdapter(hub, SlackPoster(client, commands=names))
     adapter.register(app)
     return app, adapter
 
@@ -236,7 +242,7 @@ async def serve(
     posters["slack"] = adapter.poster
     try:
         if settings.slack_mode == "http":
-            await serve_http(app, settings.slack_http_port, stop)
+            await serve_http(app, settings.slack_http_port, stop, settings.slack_http_listen)
         else:
             assert settings.slack_app_token is not None
             await serve_socket(app, settings.slack_app_token.get_secret_value(), stop)
@@ -259,8 +265,9 @@ async def check_bot_token(client: AsyncWebClient) -> None:
         raise StartupError(f"Slack refused auth.test ({error}); check SLACK_BOT_TOKEN") from None
 
 
-async def serve_http(app: AsyncApp, port: int, stop: asyncio.Event, host: str = "0.0.0.0") -> None:
-    """Bolt behind aiohttp at /slack/events; Bolt verifies each request's v0 signature."""
+async def serve_http(app: AsyncApp, port: int, stop: asyncio.Event, host: str = "127.0.0.1") -> None:
+    """Bolt behind aiohttp at /slack/events on `host` (SLACK_HTTP_LISTEN: loopback unless a
+    reverse proxy elsewhere needs more); Bolt verifies each request's v0 signature."""
 
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
@@ -270,7 +277,7 @@ async def serve_http(app: AsyncApp, port: int, stop: asyncio.Event, host: str = 
     runner = web.AppRunner(web_app, access_log=None)  # request lines would name channels: keep quiet
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
-    log.info("Slack HTTP mode listening on port %d at %s", port, EVENTS_PATH)
+    log.info("Slack HTTP mode listening on %s port %d at %s", host, port, EVENTS_PATH)
     try:
         await stop.wait()
     finally:

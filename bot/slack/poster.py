@@ -16,7 +16,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.render import blocks, fallback_text
+from bot.slack.render import Commands, blocks, fallback_text
 from commands.core.seam import Reply
 
 log = logging.getLogger(__name__)
@@ -58,9 +58,32 @@ class SlackPoster:
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, *, update_interval_s: float = UPDATE_INTERVAL_S) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        update_interval_s: float = UPDATE_INTERVAL_S,
+        commands: Commands = frozenset(),
+    ) -> None:
         self.client = client
+        self.commands = commands  # mentions of these are written `/hub name`
         self._updates = Throttle(update_interval_s)
+
+    def text(self, reply: Reply) -> str:
+        """The notification text of `reply`, in Slack's syntax."""
+        return fallback_text(reply, self.commands)
+
+    def blocks(self, reply: Reply) -> list[dict[str, Any]]:
+        """The Block Kit of `reply`, in Slack's syntax."""
+        return blocks(reply, commands=self.commands)
+
+    async def react(self, chat_id: str, message_ts: str, name: str = "eyes") -> None:
+        """reactions.add: acknowledge a message without posting one (it costs no message)."""
+        try:
+            await self.client.reactions_add(channel=slack_id(chat_id), timestamp=message_ts, name=name)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_reacted":
+                log.warning("cannot react in %s: %s", chat_id, exc.response.get("error"))
 
     async def post(self, chat_id: str, reply: Reply) -> str | None:
         """A message (threaded when the reply names a thread); an image or an attachment goes up as
@@ -72,8 +95,8 @@ class SlackPoster:
             return await self._upload(channel, reply, reply.image_name or "chart.png", reply.image)
         response = await self.client.chat_postMessage(
             channel=channel,
-            text=fallback_text(reply),
-            blocks=blocks(reply),
+            text=self.text(reply),
+            blocks=self.blocks(reply),
             thread_ts=reply.thread_ref,
             unfurl_links=False,
             unfurl_media=False,
@@ -92,14 +115,14 @@ class SlackPoster:
         await self.client.chat_postEphemeral(
             channel=slack_id(chat_id),
             user=slack_id(participant_id),
-            text=fallback_text(reply),
-            blocks=blocks(reply),
+            text=self.text(reply),
+            blocks=self.blocks(reply),
             thread_ts=reply.thread_ref,
             **NO_UNFURL,
         )
 
     async def edit(self, chat_id: str, message_ref: str, reply: Reply) -> bool:
-        return await self.update_blocks(chat_id, message_ref, fallback_text(reply), blocks(reply))
+        return await self.update_blocks(chat_id, message_ref, self.text(reply), self.blocks(reply))
 
     async def update_blocks(
         self, chat_id: str, message_ref: str, text: str, message_blocks: list[dict[str, object]]
@@ -139,7 +162,7 @@ class SlackPoster:
             content=content,
             filename=filename,
             title=filename,
-            initial_comment=fallback_text(reply) or None,
+            initial_comment=self.text(reply) or None,
             thread_ts=reply.thread_ref,
         )
         uploaded = response.get("file") or {}

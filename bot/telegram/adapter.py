@@ -16,7 +16,19 @@ import contextlib
 import logging
 from dataclasses import replace
 
-from telegram import BotCommand, LinkPreviewOptions, Message, ReplyParameters, Update, User
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeChat,
+    BotCommandScopeChatMember,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+    User,
+)
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -32,7 +44,7 @@ from telegram.ext import (
 from bot.board import LiveBoard
 from bot.settings import Settings
 from bot.startup import StartupError
-from bot.telegram.poster import PLATFORM, TelegramPoster, send_reply
+from bot.telegram.poster import PLATFORM, TelegramPoster, send_reply, telegram_chat_id
 from bot.telegram.render import to_html
 from bot.telegram.updates import check_webhook, receive_updates
 from commands.core.dispatcher import Dispatcher
@@ -69,14 +81,49 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     return builder.build()
 
 
-def bot_commands(registry: Registry) -> list[BotCommand]:
-    """The command menu: every command Telegram can show (lower-case, ≤32 chars) with its help line."""
+def bot_commands(registry: Registry, *, coordinator: bool = True) -> list[BotCommand]:
+    """The command menu: every command Telegram can show (lower-case, ≤32 chars) with its help
+    line; a participant's menu leaves out the coordinators' commands."""
     menu = []
     for cmd in registry.all():
+        if cmd.coordinator and not coordinator:
+            continue
         if cmd.name.islower() and len(cmd.name) <= 32 and cmd.name.replace("_", "").isalnum():
             description = f"{cmd.help} (coordinators)" if cmd.coordinator else cmd.help
             menu.append(BotCommand(cmd.name, short(description, 256)))
     return menu
+
+
+async def set_menus(bot: Bot, hub: Dispatcher, chats: list[str]) -> None:
+    """setMyCommands per scope: everyone sees the participants' commands (default scope); each
+    coordinator sees theirs too, in every served group (`BotCommandScopeChatMember`) and in their
+    private chat with the bot. A group the bot is not in yet is skipped with a log line."""
+    await bot.set_my_commands(bot_commands(hub.registry, coordinator=False))
+    full = bot_commands(hub.registry)
+    coordinators = [int(c.split(":", 1)[1]) for c in hub.config.coordinators if c.startswith("tg:")]
+    for user_id in sorted(coordinators):
+        scopes: list[BotCommandScope] = [BotCommandScopeChat(user_id)]
+        scopes += [BotCommandScopeChatMember(telegram_chat_id(chat), user_id) for chat in chats]
+        for scope in scopes:
+            try:
+                await bot.set_my_commands(full, scope=scope)
+            except TelegramError as exc:
+                log.info("no coordinator menu for tg:%s in %s: %s", user_id, scope.type, exc.message)
+
+
+def message_text(message: Message) -> str:
+    """What a message says, links included: its text or a photo's caption, plus the address of
+    every link behind a word (`text_link`, common in forwarded channel posts), which the visible
+    text does not show."""
+    text = message.text or message.caption or ""
+    entities = message.entities or message.caption_entities or ()
+    hidden = [e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url and e.url not in text]
+    return "\n".join([text, *dict.fromkeys(hidden)]) if hidden else text
+
+
+def topic_of(message: Message) -> int | None:
+    """The forum topic a message was written in (None in General or a chat without topics)."""
+    return message.message_thread_id if message.is_topic_message else None
 
 
 class TelegramAdapter:
@@ -109,7 +156,7 @@ class TelegramAdapter:
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.message, update.effective_user
-        text = (message.text or message.caption or "") if message else ""
+        text = message_text(message) if message else ""
         if message is None or user is None or user.is_bot or not text or self._for_another_bot(text):
             return
         inv = self.invocation(message, user, text)
@@ -131,7 +178,12 @@ class TelegramAdapter:
         ack: int | None = None
         coming = self.hub.acknowledgement(inv)
         if coming:  # the answer takes time (page fetches): say at once that it is coming
-            sent = await bot.send_message(chat, coming, reply_parameters=ReplyParameters(message.message_id))
+            sent = await bot.send_message(
+                chat,
+                coming,
+                reply_parameters=ReplyParameters(message.message_id),
+                message_thread_id=topic_of(message),
+            )
             ack = sent.message_id
         replies = [reply for reply in await asyncio.to_thread(self.hub.handle, inv) if not reply.repeat]
         if not replies and ack is not None:
@@ -160,7 +212,7 @@ class TelegramAdapter:
                     f"I cannot write to you privately: open a chat with @{self.bot_username}, "
                     "press Start, then ask again."
                 )
-        await send_reply(bot, chat, reply, reply_to=message.message_id, edit=edit)
+        await send_reply(bot, chat, reply, reply_to=message.message_id, edit=edit, topic=topic_of(message))
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.edited_message, update.effective_user
@@ -256,9 +308,9 @@ async def serve(
     async with application:
         bot = application.bot
         adapter.bot_username = (bot.username or "").lower()
-        await bot.set_my_commands(bot_commands(hub.registry))
-        poster = TelegramPoster(bot)
         chats = sorted(c for c in hub.config.allowed_chats if c.startswith(f"{PLATFORM}:"))
+        await set_menus(bot, hub, chats)
+        poster = TelegramPoster(bot)
         adapter.board = LiveBoard(hub, poster, chats)
         await application.start()
         assert application.updater is not None

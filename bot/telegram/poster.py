@@ -41,9 +41,16 @@ def _not_modified(exc: BadRequest) -> bool:
 
 
 async def send_reply(
-    bot: Bot, chat_id: int, reply: Reply, *, reply_to: int | None = None, edit: int | None = None
+    bot: Bot,
+    chat_id: int,
+    reply: Reply,
+    *,
+    reply_to: int | None = None,
+    edit: int | None = None,
+    topic: int | None = None,
 ) -> int | None:
-    """Send `reply` (turning message `edit` into its first part when given); the first message id."""
+    """Send `reply` (turning message `edit` into its first part when given) in forum topic
+    `topic` when given; the first message id."""
     rendered = render(reply)
     quote = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     first: int | None = None
@@ -57,6 +64,7 @@ async def send_reply(
             InputFile(rendered.photo, filename=reply.image_name or "chart.png"),
             caption=rendered.caption,
             reply_parameters=quote,
+            message_thread_id=topic,
             reply_markup=rendered.keyboard if not rendered.parts else None,
         )
         first = photo.message_id
@@ -72,13 +80,18 @@ async def send_reply(
                     first = edit
                     continue
                 log.info("could not edit message %s in %s (%s): sending anew", edit, chat_id, exc.message)
-        sent = await bot.send_message(chat_id, part, reply_parameters=quote, reply_markup=markup)
+        sent = await bot.send_message(
+            chat_id, part, reply_parameters=quote, reply_markup=markup, message_thread_id=topic
+        )
         first = first or sent.message_id
     if reply.attachment is not None:
         # Only private replies carry files (an export): the adapter routes them to the user's chat.
         name, data = reply.attachment
         document = await bot.send_document(
-            chat_id, InputFile(data, filename=name), disable_content_type_detection=True
+            chat_id,
+            InputFile(data, filename=name),
+            disable_content_type_detection=True,
+            message_thread_id=topic,
         )
         first = first or document.message_id
     return first

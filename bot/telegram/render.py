@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from commands.core.seam import Button, Reply
+from commands.markup import segments
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64  # bytes
 BUTTONS_PER_ROW = 3
 
-_EMPHASIS = re.compile(r"\*(\S(?:[^*\n]*\S)?)\*")  # "*x y*" is emphasis, "2 * 3 * 4" is not
 _TOKEN = re.compile(r"<(/?)([a-z]+)[^>]*>|&#?[a-z0-9]+;|.", re.S)
 
 
@@ -34,9 +34,18 @@ class TelegramMessage:
     caption: str | None = None  # HTML, set only when a photo is sent
 
 
+_TAGS = {"emphasis": "b", "code": "code"}
+
+
 def to_html(text: str) -> str:
-    """Plain reply text → Telegram HTML: everything escaped, `*x*` in bold."""
-    return _EMPHASIS.sub(r"<b>\1</b>", html.escape(text, quote=False))
+    """Plain reply text → Telegram HTML: everything escaped, `*x*` in bold, code spans as
+    `<code>` (tap to copy, never a link), hosts outside them defanged (commands.markup)."""
+    out = []
+    for segment in segments(text):
+        escaped = html.escape(segment.text, quote=False)
+        tag = _TAGS.get(segment.kind)
+        out.append(f"<{tag}>{escaped}</{tag}>" if tag else escaped)
+    return "".join(out)
 
 
 def visible_length(markup: str) -> int:

@@ -74,7 +74,9 @@ class Reply:
     """A platform-neutral answer.
 
     `text` is plain text; lines starting with "• " are list items; `*x*` marks emphasis, which
-    adapters render or drop. URLs in it are already defanged.
+    adapters render or drop; a backtick span (`commands.markup.code`) is an echoed identifier,
+    shown as code and never as a link. URLs in it are already defanged; adapters defang any
+    other host at rendering (`commands.markup`).
     """
 
     text: str
@@ -94,6 +96,9 @@ class Reply:
     refused: bool = False
     # Processing raised: the message is kept as failed and retried at the next start (or replay).
     failed: bool = False
+    # Meant for everyone in the chat (an announcement, a digest, `/leaderboard share`): where a
+    # command's answer goes to the asker only (Slack's ephemeral messages), this one is posted.
+    shared: bool = False
 
 
 NOT_RECORDED = "Nothing was recorded."

@@ -127,7 +127,9 @@ def _digest_now(ctx: Context, inv: Invocation, slot: str | None) -> Reply:
         timezone=timezone,
         narrative=llm_narrative(ctx.enricher),
     )
-    return Reply(reply.text, image=reply.image, image_name=reply.image_name, thread_ref=inv.thread_ref)
+    return Reply(
+        reply.text, image=reply.image, image_name=reply.image_name, thread_ref=inv.thread_ref, shared=True
+    )
 
 
 def _set_times(ctx: Context, inv: Invocation, words: list[str]) -> Reply:

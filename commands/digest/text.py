@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from commands.digest.facts import DigestFacts, Mover, NetworkNews, Pending
+from commands.markup import code
 from commands.references import counted
 from commands.wording import short
 
@@ -84,7 +85,7 @@ def _networks(facts: DigestFacts) -> list[str]:
 
 def _network_line(news: NetworkNews) -> str:
     what = "new" if news.created else f"grew by {news.new_findings}"
-    via = [f"{kind} {short(value, 32)}" for kind, value in news.via[:3]]
+    via = [f"{kind} {code(short(value, 32))}" for kind, value in news.via[:3]]
     if len(news.via) > 3:
         via.append(f"+{len(news.via) - 3} more")
     if news.text_links:

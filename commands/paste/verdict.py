@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from commands.core.context import HubConfig
 from commands.core.seam import Button, Invocation, Reply
+from commands.markup import code
 from commands.paste.plan import PastePlan
 from commands.paste.record import FirstSeen, LinkRecord, PasteRecord
 from commands.references import counted
@@ -22,7 +23,8 @@ from storage.models import Finding, Participant
 CSAM_STOP = (
     "stopped: this page may involve a minor. Nothing of it was stored or shown. "
     "Do not open it again; report it through your national police / Europol national unit "
-    "or an INHOPE hotline. Coordinators have been alerted."
+    "or an INHOPE hotline, and tell a coordinator the finding number (they are not notified "
+    "automatically yet)."
 )
 FETCH_REASONS = {
     "not_fetched": "page not fetched (not in the archive)",
@@ -56,7 +58,7 @@ def verdict(
     for typed in record.typed:
         seen = typed.findings
         where = ("also in " + ", ".join(f"#{n}" for n in seen[:8])) if seen else "not seen in any finding yet"
-        lines.append(f"{icon(typed.identifier.kind)} {typed.identifier.value} — {where}")
+        lines.append(f"{icon(typed.identifier.kind)} {code(typed.identifier.value)} — {where}")
     if plan.note:
         lines.append(plan.note)
     if plan.truncated:
@@ -97,7 +99,7 @@ def _link_lines(link: LinkRecord, inv: Invocation, participant: Participant) -> 
     if ids:
         lines.append(
             "   "
-            + " · ".join(f"{icon(k)} {short(v, 40)}" for k, v in ids[:8])
+            + " · ".join(f"{icon(k)} {code(short(v, 40))}" for k, v in ids[:8])
             + (f" (+{len(ids) - 8})" if len(ids) > 8 else "")
         )
     codes = link.indicator_codes
@@ -126,11 +128,11 @@ def _link_to_earlier(
             else:
                 places.append(f"#{fid}")
         more = f" and {len(shared.findings) - 4} more" if len(shared.findings) > 4 else ""
-        lines.append(f"   🔗 {shared.kind} {short(shared.value, 40)} also in {', '.join(places)}{more}")
+        lines.append(f"   🔗 {shared.kind} {code(short(shared.value, 40))} also in {', '.join(places)}{more}")
     for copy in sorted(result.copies, key=lambda c: -c.similarity)[:3]:
         lines.append(f"   ≈ ad text {copy.similarity:.0%} like #{copy.finding} (copied template)")
     for kind, value, why in result.silenced[:3]:
-        lines.append(f"   · {kind} {short(value, 30)} not linked: {why}")
+        lines.append(f"   · {kind} {code(short(value, 30))} not linked: {why}")
     if result.network is not None:
         findings, suspects = size
         held = counted(findings, "finding")

@@ -59,7 +59,7 @@ def test_a_platform_swept_in_vain_counts_as_checked(hub_both: Dispatcher) -> Non
     hub = hub_both
     assert "platforms checked: 0" in counts(hub)
     reply = ask(hub, "/checked kinky[.]nl nothing found")
-    assert "kinky.nl recorded as checked by Anna (nothing found)" in reply.text
+    assert "`kinky.nl` recorded as checked by Anna (nothing found)" in reply.text
     ask(hub, "/checked instagram", user="tg:2")
     assert "platforms checked: 2" in counts(hub)
     before = state(hub)

@@ -48,7 +48,7 @@ def test_network_lists_findings_and_the_links_that_make_it(pasted: Dispatcher) -
         text = ask(pasted, typed).text
         assert text.startswith("Network N1")
         assert "• #1 rozenkamer.nl" in text and "• #2 kinky.nl" in text and "#3" not in text
-        assert "phone +31641502873 — #1, #2" in text
+        assert "phone `+31641502873` — #1, #2" in text
     assert "N7 does not exist" in ask(pasted, "/network N7").text
     before = state(pasted)
     assert ask(pasted, "/network seven").text.startswith("Usage: /network")
@@ -61,7 +61,7 @@ def test_lookup_finds_a_phone_however_it_is_written(pasted: Dispatcher) -> None:
         if typed == "06-41502873":
             assert "could not read" in text or "not seen" in text
             text = ask(pasted, f"/lookup {typed}", user="tg:1").text  # Anna is Dutch
-        assert text.startswith("phone +31641502873"), typed
+        assert text.startswith("phone `+31641502873`"), typed
         assert "#1 rozenkamer.nl" in text and "#2 kinky.nl" in text and "network N1" in text
 
 

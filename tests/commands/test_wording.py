@@ -15,7 +15,7 @@ from commands.core.dispatcher import Dispatcher
 from commands.leaderboard import board_reply
 from extraction.fetch.fetcher import lookup_problem
 from tests.commands.conftest import COORDINATOR, PAGES, T0, URL1, URL2, ask, build_hub
-from tests.warcs import Page, write_warc
+from tests.warcs import Page, html, write_warc
 
 
 def test_an_empty_board_says_nobody_has_scored(migrated_sqlite: Path, tmp_path: Path, warc: Path) -> None:
@@ -72,3 +72,22 @@ def test_a_short_link_shows_where_it_led(migrated_sqlite: Path, tmp_path: Path) 
     assert "hxxps://www[.]kinky[.]nl/ad/2" in plain and "ad/2 →" not in plain
     assert "→ network N1 (2 findings, none THB-suspect)" in plain, plain
     hub.engine.dispose()
+
+
+def test_a_stopped_page_does_not_claim_that_coordinators_were_alerted(
+    migrated_sqlite: Path, tmp_path: Path
+) -> None:
+    stopped = "https://www.rozenkamer.nl/ad/15"
+    page = html(
+        "Lena, 15 years old, new escort girl, incall and outcall, 100 eur per hour. Call +31 6 4150 2873"
+    )
+    copy = tmp_path / "stop.db"
+    shutil.copyfile(migrated_sqlite, copy)
+    warc = write_warc(tmp_path / "stop.warc.gz", {stopped: (200, "text/html; charset=utf-8", page, None)})
+    hub = build_hub(f"sqlite:///{copy}", warc)
+    ask(hub, "/join NL Anna", user="tg:1")
+    verdict = ask(hub, stopped, user="tg:1").text
+    hub.engine.dispose()
+    assert "stopped: this page may involve a minor" in verdict, verdict
+    assert "alerted" not in verdict  # nothing notifies coordinators yet: the reply must not say so
+    assert "tell a coordinator" in verdict

@@ -75,8 +75,8 @@ def test_a_new_kind_flows_from_the_page_to_every_export(
     first, second = PAGES
     ask(hub, first, user="tg:1")
     verdict = ask(hub, second, user="tg:2").text
-    assert "🏦 ref:40417729" in verdict  # the verdict shows it with the row's icon
-    assert "🔗 reference ref:40417729 also in #1" in verdict  # and deconfliction linked through it
+    assert "🏦 `ref:40417729`" in verdict  # the verdict shows it with the row's icon
+    assert "🔗 reference `ref:40417729` also in #1" in verdict  # and deconfliction linked through it
     assert "In 2 findings" in ask(hub, "/lookup REF-40417729", user="tg:3").text
 
     with hub.session() as session:

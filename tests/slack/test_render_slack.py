@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.render import LOG_BLOCK, SECTION_LIMIT, blocks, escape, fallback_text, with_log_line
+from bot.slack.render import LOG_BLOCK, SECTION_LIMIT, blocks, escape, fallback_text, mrkdwn, with_log_line
 from commands.core.seam import Button, Reply
 
 
@@ -14,13 +14,14 @@ from commands.core.seam import Button, Reply
         ("a < b > c", "a &lt; b &gt; c"),
         ("R&D", "R&amp;D"),
         ("&lt; already", "&amp;lt; already"),  # escaped once, so Slack shows what was written
-        ("<!channel> <@U123> <https://x.nl|y>", "&lt;!channel&gt; &lt;@U123&gt; &lt;https://x.nl|y&gt;"),
+        ("<!channel> <@U123> <https://x[.]nl|y>", "&lt;!channel&gt; &lt;@U123&gt; &lt;https://x[.]nl|y&gt;"),
         ("*bold* • item hxxps://x[.]nl", "*bold* • item hxxps://x[.]nl"),
     ],
 )
 def test_mrkdwn_control_characters_are_escaped(raw: str, shown: str) -> None:
     assert escape(raw) == shown
     assert blocks(Reply(raw))[0]["text"]["text"] == shown
+    assert blocks(Reply(raw))[0]["text"]["verbatim"] is True  # no auto-linked e-mail or domain
     assert fallback_text(Reply(raw)) == shown
 
 
@@ -66,3 +67,14 @@ def test_a_log_line_is_added_above_the_buttons_and_keeps_the_last_ten() -> None:
     assert log["block_id"] == LOG_BLOCK
     assert [e["text"] for e in log["elements"]] == [f"🏷 #12 tagged &lt;{n}&gt;" for n in range(2, 12)]
     assert updated[0] == posted[0] and updated[2] == posted[1]
+
+
+def test_a_long_line_is_never_cut_inside_an_entity_or_a_code_span() -> None:
+    for shift in range(12):
+        line = "x" * (SECTION_LIMIT - 6 + shift) + " R&D `+4915123456789` " + "y & z " * 20
+        sections = [b["text"]["text"] for b in blocks(Reply(line)) if b["type"] == "section"]
+        assert all(len(s) <= SECTION_LIMIT for s in sections)
+        for section in sections:
+            assert section.count("`") % 2 == 0, shift  # every code span closed where it opened
+            assert "&" not in section.replace("&amp;", ""), shift  # no entity cut in two
+        assert "".join(sections) == mrkdwn(line)  # nothing lost at the cuts

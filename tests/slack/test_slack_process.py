@@ -56,7 +56,7 @@ def test_hub_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path: Path, pag
             wait_for_port(port, timeout_s=60)
             slack = SlackSide(port)
             assert slack.slash("join DE Lena", user="ULENA", channel="CTHB01").status_code == 200
-            fake.wait_text("chat.postMessage", "Welcome", timeout_s=30)
+            fake.wait_text("chat.postEphemeral", "Welcome", timeout_s=30)
             body = event_body(f"<{pages.url('/ad/7')}>", user="ULENA", channel="CTHB01")
             assert slack.event(body).status_code == 200
             verdict = fake.wait_text("chat.postMessage", "new", timeout_s=30)

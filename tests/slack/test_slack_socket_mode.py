@@ -69,7 +69,7 @@ def test_socket_mode_acknowledges_envelopes_and_answers_a_command_and_a_paste(
             }
         )
         assert fake.wait_ack("env-join")["envelope_id"] == "env-join"
-        welcome = fake.wait_text("chat.postMessage", "(NL)")
+        welcome = fake.wait_text("chat.postEphemeral", "(NL)")
         paste = event_body(f"look at <{pages.url('/ad/1')}>", user="UANNA", channel=CHANNEL)
         fake.push(
             {

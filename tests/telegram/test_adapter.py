@@ -91,11 +91,22 @@ def test_the_command_menu_is_published_and_a_menu_command_answers(hub: Dispatche
     answer, for_the_other_bot = asyncio.run(scenario())
     assert shown(answer).startswith("Outcome figures so far:")
     assert for_the_other_bot == []
-    menu = {c["command"]: c["description"] for c in fake.of("setMyCommands")[0].params["commands"]}
-    assert {"help", "join", "counts", "victim", "leaderboard"} <= set(menu)
-    assert menu["counts"] == hub.registry.get("counts").help  # type: ignore[union-attr]
-    assert menu["confirm"].endswith("(coordinators)")
-    assert all(name.islower() and len(name) <= 32 for name in menu)
+    menus = fake.of("setMyCommands")
+    everyone = {c["command"]: c["description"] for c in menus[0].params["commands"]}
+    assert "scope" not in menus[0].params  # the default scope: what every participant sees
+    assert {"help", "join", "counts", "victim", "leaderboard"} <= set(everyone)
+    assert everyone["counts"] == hub.registry.get("counts").help  # type: ignore[union-attr]
+    assert "confirm" not in everyone and "announce" not in everyone  # no coordinator commands
+    assert all(name.islower() and len(name) <= 32 for name in everyone)
+    scoped = {
+        (c.params["scope"]["type"], c.params["scope"].get("chat_id")): c
+        for c in menus[1:]
+        if c.params["scope"].get("user_id") == COORD["id"] or c.params["scope"].get("chat_id") == COORD["id"]
+    }
+    in_group = scoped[("chat_member", GROUP)]  # the coordinator, in the served group
+    coordinator_menu = {c["command"]: c["description"] for c in in_group.params["commands"]}
+    assert coordinator_menu["confirm"].endswith("(coordinators)") and "join" in coordinator_menu
+    assert ("chat", COORD["id"]) in scoped  # and in their private chat with the bot
 
 
 def test_a_button_press_tags_the_finding_and_shows_it_on_the_message(
@@ -231,3 +242,23 @@ def test_a_telegram_first_name_is_cleaned_and_made_unique(hub: Dispatcher, fake:
     forged, again = asyncio.run(scenario())
     assert shown(forged).startswith("Welcome, Bob Cora (NL) confirmed #1 here (NL).")
     assert shown(again).startswith("Welcome, ANNA 2 (NL).")
+
+
+def test_a_link_behind_a_word_or_in_a_caption_is_read_and_a_topic_reply_stays_in_its_topic(
+    hub: Dispatcher, fake: FakeBotApi
+) -> None:
+    async def scenario() -> tuple[Call, Call]:
+        async with serving(hub, fake):
+            await join(fake, ANNA, "/join NL Anna")
+            forwarded = fake.message_update(GROUP, ANNA, "check this ad please")
+            forwarded["message"]["entities"] = [{"type": "text_link", "offset": 6, "length": 7, "url": AD}]
+            forwarded["message"]["message_thread_id"] = 45  # written in the forum topic 45
+            forwarded["message"]["is_topic_message"] = True
+            fake.queue(forwarded)
+            ack = (await until(fake, "sendMessage", answering(forwarded)))[0]
+            verdict = (await until(fake, "editMessageText", editing(ack.result["message_id"], "#1 new")))[0]
+            return ack, verdict
+
+    ack, verdict = asyncio.run(scenario())
+    assert "rozenkamer[.]nl" in shown(verdict)  # the link nobody could see in the text was checked
+    assert ack.params["message_thread_id"] == 45  # the answer went to the topic, not to General

@@ -26,6 +26,7 @@ CSAM_STOP = (
     "or an INHOPE hotline, and tell a coordinator the finding number (they are not notified "
     "automatically yet)."
 )
+NOT_COUNTED = "could not open: no points and in no figure until it opens or a coordinator confirms it"
 FETCH_REASONS = {
     "not_fetched": "page not fetched (not in the archive)",
     "not_html": "not a page (media is never downloaded)",
@@ -148,4 +149,5 @@ def _fetch_line(finding: Finding) -> list[str]:
         "refused": f"page not fetched: {finding.fetch_error}",
         "http_error": f"site answered HTTP {finding.fetch_status}",
     }
-    return ["   " + reasons.get(finding.fetch_outcome, f"fetch failed: {finding.fetch_error}")]
+    reason = reasons.get(finding.fetch_outcome, f"fetch failed: {finding.fetch_error}")
+    return ["   " + reason, "   " + NOT_COUNTED]

@@ -91,3 +91,11 @@ def test_a_stopped_page_does_not_claim_that_coordinators_were_alerted(
     assert "stopped: this page may involve a minor" in verdict, verdict
     assert "alerted" not in verdict  # nothing notifies coordinators yet: the reply must not say so
     assert "tell a coordinator" in verdict
+
+
+def test_an_unopened_link_is_recorded_and_says_it_does_not_count(hub: Dispatcher) -> None:
+    verdict = ask(hub, "https://www.rozenkamer.nl/ad/404", user="tg:1").text  # not in the archive
+    assert "#1 new" in verdict and "page not fetched" in verdict
+    assert "could not open: no points and in no figure until it opens or a coordinator confirms it" in verdict
+    counts = ask(hub, "/counts", user="tg:1").text
+    assert "• findings: 0" in counts and "• could not open: 1" in counts

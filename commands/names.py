@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
 
 from extraction.refang import defang
 
@@ -41,14 +40,3 @@ def display_name(raw: str) -> str:
     text = _MENTION.sub("", text).lstrip("@ ").strip()
     text = text[:MAX_LENGTH].rstrip()
     return " ".join(defang(word) if _URL_LIKE.match(word) else word for word in text.split(" ") if word)
-
-
-def unique_name(name: str, taken: Collection[str]) -> str:
-    """`name`, or `name 2`, `name 3`… — the first that no one else in the hub has (any case)."""
-    used = {t.casefold() for t in taken}
-    if name.casefold() not in used:
-        return name
-    n = 2
-    while f"{name} {n}".casefold() in used:
-        n += 1
-    return f"{name} {n}"
